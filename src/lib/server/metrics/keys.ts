@@ -1,0 +1,30 @@
+/**
+ * The metric keys of metrics.md, version 1. A key never changes meaning; a changed
+ * definition is a new key. The registry (./registry.ts) defines exactly these; the
+ * partnership settings (priorities, benchmarks) accept exactly these.
+ */
+export const METRIC_KEYS = [
+	'contacts_per_10k',
+	'referrals_per_10k',
+	're_referrals_12m_pct',
+	'multi_agency_children_pct',
+	'referral_decision_1wd_pct',
+	'assessment_45wd_pct',
+	'assessment_median_wd',
+	'icpc_15wd_pct',
+	'info_request_on_time_pct',
+	'info_request_median_hours',
+	'escalations_per_100_referrals',
+	'escalations_stage3_pct',
+	'escalation_resolution_median_days',
+	'escalations_open_at_end',
+	'icpc_partner_attendance_pct',
+	'cp_second_subsequent_pct',
+	'cp_ended_2y_plus_pct',
+	'audits_good_or_better_pct',
+	'audit_actions_on_time_pct'
+] as const;
+export type MetricKey = (typeof METRIC_KEYS)[number];
+
+/** Version of the metric definitions, carried by every export. */
+export const METRICS_VERSION = 1;

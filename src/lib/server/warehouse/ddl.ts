@@ -1,0 +1,97 @@
+/**
+ * The warehouse's tables, all generated from the schema declarations (../schema/tables.ts)
+ * and the derived-column declarations (./derived.ts), plus the bookkeeping tables of
+ * imports (batches, quarantine), the working-day calendar and the audit log.
+ */
+import { bankHolidays, CALENDAR_FIRST_DAY, CALENDAR_LAST_DAY } from '../calendar/bank-holidays.ts';
+import { TABLES } from '../schema/tables.ts';
+import type { ColumnType, Table } from '../schema/types.ts';
+import { derivedColumns } from './derived.ts';
+import { ident, literal } from './sql.ts';
+
+/** Bumped whenever the warehouse layout changes; a warehouse of another version is refused. */
+export const WAREHOUSE_LAYOUT_VERSION = 1;
+
+export const SQL_TYPES: Record<ColumnType, string> = {
+	text: 'VARCHAR',
+	int: 'INTEGER',
+	number: 'DOUBLE',
+	bool: 'BOOLEAN',
+	date: 'DATE',
+	timestamp: 'TIMESTAMPTZ',
+	month: 'VARCHAR',
+	list: 'VARCHAR[]'
+};
+
+/** Bookkeeping columns of every extract table: the batch that wrote the row (and, for children, its extract's date). */
+export function bookkeepingColumns(table: Table): { name: string; sqlType: string }[] {
+	const cols = [{ name: '_batch', sqlType: 'INTEGER' }];
+	if (table.replaceOnlyIfNotOlder) cols.push({ name: '_extracted_on', sqlType: 'DATE' });
+	return cols;
+}
+
+/** Every stored column of a table, in order: extract columns, derived columns, bookkeeping. */
+export function storedColumns(table: Table): { name: string; sqlType: string }[] {
+	return [
+		...table.columns.map((c) => ({ name: c.name, sqlType: SQL_TYPES[c.type] })),
+		...derivedColumns(table).map((d) => ({ name: d.name, sqlType: d.sqlType })),
+		...(table.kind === 'extract' ? bookkeepingColumns(table) : [])
+	];
+}
+
+/** Name of the table keeping the versions of `table`'s rows that an import replaced (for undo). */
+export function replacedTableName(table: Table): string {
+	return `${table.name}__replaced`;
+}
+
+function createTable(name: string, cols: { name: string; sqlType: string }[]): string {
+	return `CREATE TABLE ${ident(name)} (${cols.map((c) => `${ident(c.name)} ${c.sqlType}`).join(', ')})`;
+}
+
+/** The statements that create an empty warehouse. */
+export function warehouseDdl(): string[] {
+	const out: string[] = [];
+	for (const table of TABLES) {
+		const cols = storedColumns(table);
+		out.push(createTable(table.name, cols));
+		if (table.kind === 'extract') {
+			out.push(createTable(replacedTableName(table), [...cols, { name: '_replaced_by', sqlType: 'INTEGER' }]));
+		}
+	}
+	out.push(
+		`CREATE TABLE batches (
+			batch_id INTEGER, content_hash VARCHAR, source VARCHAR, supplied_by VARCHAR,
+			extracted_on DATE, period_start DATE, period_end DATE,
+			imported_at TIMESTAMPTZ, imported_by VARCHAR,
+			status VARCHAR, undone_at TIMESTAMPTZ, undone_by VARCHAR)`,
+		`CREATE TABLE batch_files (
+			batch_id INTEGER, file VARCHAR, table_name VARCHAR, format VARCHAR, sha256 VARCHAR,
+			rows_read BIGINT, rows_loaded BIGINT, rows_replaced BIGINT, rows_quarantined BIGINT)`,
+		`CREATE TABLE batch_retries (
+			batch_id INTEGER, table_name VARCHAR, rows_loaded BIGINT, rows_replaced BIGINT, rows_waiting BIGINT)`,
+		`CREATE TABLE quarantine (
+			batch_id INTEGER, file VARCHAR, table_name VARCHAR, line BIGINT, reasons VARCHAR[],
+			row_json JSON, reference_only BOOLEAN, status VARCHAR, resolved_by INTEGER)`,
+		`CREATE TABLE calendar (day DATE, working BOOLEAN, number INTEGER)`,
+		`CREATE TABLE audit_log (seq BIGINT, logged_at TIMESTAMPTZ, actor VARCHAR, action VARCHAR, details JSON)`,
+		`CREATE TABLE meta (key VARCHAR, value VARCHAR)`,
+		calendarInsert(),
+		`INSERT INTO meta VALUES ('layout_version', ${literal(String(WAREHOUSE_LAYOUT_VERSION))})`
+	);
+	return out;
+}
+
+/** Fills the working-day calendar from the bank-holiday list, in one statement. */
+function calendarInsert(): string {
+	const holidays = bankHolidays()
+		.map((d) => `DATE ${literal(d)}`)
+		.join(', ');
+	return `INSERT INTO calendar
+		SELECT day, working, CAST(sum(CASE WHEN working THEN 1 ELSE 0 END) OVER (ORDER BY day) AS INTEGER)
+		FROM (
+			SELECT CAST(g.day AS DATE) AS day,
+				isodow(g.day) <= 5 AND CAST(g.day AS DATE) NOT IN (${holidays}) AS working
+			FROM generate_series(DATE ${literal(CALENDAR_FIRST_DAY)}, DATE ${literal(CALENDAR_LAST_DAY)}, INTERVAL 1 DAY) g(day)
+		)
+		ORDER BY day`;
+}

@@ -1,0 +1,215 @@
+/**
+ * Derived columns: what every metric needs and would otherwise compute per row in every
+ * query (event dates in Europe/London, working-day numbers, the child's area, age basis,
+ * sex and ethnicity group, the sector of an agency or source). They are computed once,
+ * when a row is loaded, by the same SELECT that loads it, and computed again (same SELECT)
+ * for the rows whose child or agency a later import or an undo changes.
+ *
+ * Every derived column is named `d_…` so it can never collide with an extract column.
+ */
+import { SECTOR_OF_SOURCE_CODE } from '../schema/codes.ts';
+import { getTable } from '../schema/tables.ts';
+import type { Table } from '../schema/types.ts';
+import { ident, literal } from './sql.ts';
+
+export interface Join {
+	alias: string;
+	/** The `LEFT JOIN … ON …` clause; the source row is aliased `s`. */
+	sql: string;
+}
+
+export interface DerivedColumn {
+	name: string;
+	sqlType: string;
+	description: string;
+	/** The expression over `s` (the source row) and the joins. */
+	expr: string;
+	joins: Join[];
+	/** What, changed elsewhere, makes this column stale. */
+	dependsOn: 'row' | 'child' | 'agency';
+}
+
+const childJoin: Join = { alias: 'ch', sql: 'LEFT JOIN children ch ON ch.child_id = s.child_id' };
+
+const agencyJoin = (column: string): Join => ({
+	alias: `ag_${column}`,
+	sql: `LEFT JOIN agencies ag_${column} ON ag_${column}.agency_code = s.${ident(column)}`
+});
+
+const calendarJoin = (alias: string, dateExpr: string): Join => ({
+	alias,
+	sql: `LEFT JOIN calendar ${alias} ON ${alias}.day = ${dateExpr}`
+});
+
+/** The child's area, birth basis, sex and ethnicity group, copied onto the event. */
+function childColumns(): DerivedColumn[] {
+	return [
+		{
+			name: 'd_area_code',
+			sqlType: 'VARCHAR',
+			description: 'The area of the event\'s child (null when the child has no `children` row or no area).',
+			expr: 'ch.area_code',
+			joins: [childJoin],
+			dependsOn: 'child'
+		},
+		{
+			name: 'd_birth_start',
+			sqlType: 'DATE',
+			description: 'First day of the child\'s `birth_month`: ages at events are whole years from it.',
+			expr: "CAST(ch.birth_month || '-01' AS DATE)",
+			joins: [childJoin],
+			dependsOn: 'child'
+		},
+		{
+			name: 'd_sex',
+			sqlType: 'VARCHAR',
+			description: 'The child\'s sex (null when unknown to the warehouse).',
+			expr: 'ch.sex',
+			joins: [childJoin],
+			dependsOn: 'child'
+		},
+		{
+			name: 'd_ethnicity_group',
+			sqlType: 'VARCHAR',
+			description: 'Ethnicity group from the code\'s first letter: white, mixed, asian, black, other or unknown.',
+			expr: `CASE
+				WHEN ch.ethnicity IS NULL OR ch.ethnicity IN ('REFU', 'NOBT') THEN 'unknown'
+				WHEN ch.ethnicity LIKE 'W%' THEN 'white'
+				WHEN ch.ethnicity LIKE 'M%' THEN 'mixed'
+				WHEN ch.ethnicity LIKE 'A%' THEN 'asian'
+				WHEN ch.ethnicity LIKE 'B%' THEN 'black'
+				ELSE 'other' END`,
+			joins: [childJoin],
+			dependsOn: 'child'
+		}
+	];
+}
+
+/** `received_at` → `d_received_on`, its date in Europe/London. */
+function eventDate(column: string): DerivedColumn {
+	const base = column.replace(/_at$/, '');
+	return {
+		name: `d_${base}_on`,
+		sqlType: 'DATE',
+		description: `The date of \`${column}\` in Europe/London.`,
+		expr: `CAST(s.${ident(column)} AS DATE)`,
+		joins: [],
+		dependsOn: 'row'
+	};
+}
+
+/** Working-day number of a date column (or a timestamp column's London date). */
+function workingDayNumber(column: string, type: 'date' | 'timestamp'): DerivedColumn {
+	const base = column.replace(/_(at|on)$/, '');
+	const alias = `cal_${base}`;
+	const dateExpr = type === 'timestamp' ? `CAST(s.${ident(column)} AS DATE)` : `s.${ident(column)}`;
+	return {
+		name: `d_${base}_wdn`,
+		sqlType: 'INTEGER',
+		description: `Working-day number of \`${column}\`'s date: wd(a, b) = number(b) − number(a).`,
+		expr: `${alias}.number`,
+		joins: [calendarJoin(alias, dateExpr)],
+		dependsOn: 'row'
+	};
+}
+
+function agencySector(column: string, name: string): DerivedColumn {
+	const join = agencyJoin(column);
+	return {
+		name,
+		sqlType: 'VARCHAR',
+		description: `Sector of \`${column}\`.`,
+		expr: `${join.alias}.sector`,
+		joins: [join],
+		dependsOn: 'agency'
+	};
+}
+
+/** metrics.md "Sector of a contact or referral": its agency's sector, else from source_code. */
+function sourceSector(): DerivedColumn {
+	const join = agencyJoin('source_agency_code');
+	const cases = Object.entries(SECTOR_OF_SOURCE_CODE)
+		.map(([code, sector]) => `WHEN ${literal(code)} THEN ${literal(sector as string)}`)
+		.join(' ');
+	return {
+		name: 'd_sector',
+		sqlType: 'VARCHAR',
+		description: 'Sector of the source: the sector of `source_agency_code` where given, otherwise from `source_code`.',
+		expr: `COALESCE(${join.alias}.sector, CASE s.source_code ${cases} ELSE 'other' END)`,
+		joins: [join],
+		dependsOn: 'agency'
+	};
+}
+
+const DERIVED: Record<string, DerivedColumn[]> = {
+	contacts: [
+		eventDate('received_at'),
+		workingDayNumber('received_at', 'timestamp'),
+		eventDate('decided_at'),
+		workingDayNumber('decided_at', 'timestamp'),
+		sourceSector(),
+		...childColumns()
+	],
+	referrals: [
+		eventDate('received_at'),
+		workingDayNumber('received_at', 'timestamp'),
+		eventDate('decided_at'),
+		workingDayNumber('decided_at', 'timestamp'),
+		sourceSector(),
+		...childColumns()
+	],
+	assessments: [workingDayNumber('started_on', 'date'), workingDayNumber('completed_on', 'date'), ...childColumns()],
+	s47_enquiries: [workingDayNumber('started_on', 'date'), workingDayNumber('icpc_on', 'date'), ...childColumns()],
+	cp_plans: [...childColumns()],
+	info_requests: [
+		eventDate('requested_at'),
+		workingDayNumber('requested_at', 'timestamp'),
+		eventDate('responded_at'),
+		workingDayNumber('responded_at', 'timestamp'),
+		{
+			name: 'd_response_hours',
+			sqlType: 'DOUBLE',
+			description: 'Elapsed hours from `requested_at` to `responded_at` (a night when the clocks change lasts 23 or 25 hours).',
+			expr: '(epoch(s.responded_at) - epoch(s.requested_at)) / 3600.0',
+			joins: [],
+			dependsOn: 'row'
+		},
+		agencySector('requesting_agency_code', 'd_requesting_sector'),
+		agencySector('responding_agency_code', 'd_responding_sector'),
+		...childColumns()
+	],
+	escalations: [
+		agencySector('raised_by_agency_code', 'd_raised_by_sector'),
+		agencySector('raised_with_agency_code', 'd_raised_with_sector'),
+		...childColumns()
+	],
+	meetings: [...childColumns()],
+	meeting_attendance: [agencySector('agency_code', 'd_sector')],
+	audits: [...childColumns()],
+	audit_findings: [agencySector('agency_code', 'd_sector')],
+	audit_actions: [agencySector('owner_agency_code', 'd_sector')]
+};
+
+/** The derived columns of a table (none for agencies, areas, children and settings). */
+export function derivedColumns(table: Table | string): readonly DerivedColumn[] {
+	const name = typeof table === 'string' ? table : table.name;
+	getTable(name);
+	return DERIVED[name] ?? [];
+}
+
+/**
+ * `SELECT <columns>, <derived>, <extra> FROM <source> s LEFT JOIN …`: the one SELECT that
+ * loads rows into `table` and recomputes them. `source` is a table name or subquery
+ * holding the table's typed columns.
+ */
+export function derivingSelect(table: Table, source: string, extra: string[] = []): string {
+	const derived = derivedColumns(table);
+	const joins = new Map<string, string>();
+	for (const d of derived) for (const j of d.joins) joins.set(j.alias, j.sql);
+	const cols = [
+		...table.columns.map((c) => `s.${ident(c.name)}`),
+		...derived.map((d) => `${d.expr} AS ${ident(d.name)}`),
+		...extra
+	];
+	return `SELECT ${cols.join(', ')} FROM ${source} s ${[...joins.values()].join(' ')}`;
+}

@@ -1,0 +1,183 @@
+/**
+ * The one DuckDB instance of a process for a warehouse file. It hands out reader
+ * connections (a small pool) and keeps a single writer connection whose work is queued,
+ * so that two imports never interleave. DuckDB's MVCC lets readers go on while a write
+ * transaction is open: they see the last committed state until it commits.
+ *
+ * Every connection uses the Europe/London time zone before anything else runs on it.
+ */
+import { existsSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { DuckDBConnection, DuckDBInstance, type DuckDBValue } from '@duckdb/node-api';
+import { warehouseDdl, WAREHOUSE_LAYOUT_VERSION } from './ddl.ts';
+
+export const TIME_ZONE = 'Europe/London';
+
+/** Raised when another process (usually the dashboard server) holds the warehouse file. */
+export class WarehouseInUseError extends Error {
+	constructor(file: string, detail: string) {
+		super(
+			`the warehouse ${file} is in use by another process (${detail}); DuckDB allows one process per warehouse file: stop the server, or use its pages, and try again`
+		);
+		this.name = 'WarehouseInUseError';
+	}
+}
+
+export class WarehouseMissingError extends Error {
+	constructor(file: string) {
+		super(`no warehouse at ${file} (check --db; only import creates a new warehouse)`);
+		this.name = 'WarehouseMissingError';
+	}
+}
+
+export type Row = Record<string, unknown>;
+export type Params = DuckDBValue[] | Record<string, DuckDBValue>;
+
+function plain(value: unknown): unknown {
+	if (typeof value === 'bigint') return Number(value);
+	if (Array.isArray(value)) return value.map(plain);
+	return value;
+}
+
+/** Runs a statement and returns its rows as plain objects (BIGINT as number). */
+export async function query<T extends Row = Row>(conn: DuckDBConnection, sql: string, params?: Params): Promise<T[]> {
+	const reader = await conn.runAndReadAll(sql, params);
+	return reader.getRowObjectsJS().map((row) => {
+		const out: Row = {};
+		for (const [k, v] of Object.entries(row)) out[k] = plain(v);
+		return out as T;
+	});
+}
+
+/** Runs a statement for its effect. */
+export async function exec(conn: DuckDBConnection, sql: string, params?: Params): Promise<void> {
+	await conn.run(sql, params);
+}
+
+export interface OpenOptions {
+	/** Create the file (and its tables) when it does not exist. Only `import` does. */
+	create?: boolean;
+}
+
+const READER_POOL = 4;
+
+export class Warehouse {
+	readonly file: string;
+	/** Where imports unpack and normalise files: the only directory DuckDB reads files from. */
+	readonly stagingDir: string;
+	private readonly instance: DuckDBInstance;
+	private writer: DuckDBConnection | undefined;
+	private writeQueue: Promise<unknown> = Promise.resolve();
+	private idleReaders: DuckDBConnection[] = [];
+	private closed = false;
+
+	private constructor(file: string, instance: DuckDBInstance) {
+		this.file = file;
+		this.instance = instance;
+		this.stagingDir = `${file}.staging`;
+	}
+
+	static async open(file: string, options: OpenOptions = {}): Promise<Warehouse> {
+		const resolved = path.resolve(file);
+		let entry = open.get(resolved);
+		if (!entry) {
+			entry = Warehouse.openNew(resolved, options);
+			open.set(resolved, entry);
+			entry.catch(() => open.delete(resolved));
+		}
+		return entry;
+	}
+
+	private static async openNew(file: string, options: OpenOptions): Promise<Warehouse> {
+		const exists = existsSync(file);
+		if (!exists && !options.create) throw new WarehouseMissingError(file);
+		if (!exists) mkdirSync(path.dirname(file), { recursive: true });
+		let instance: DuckDBInstance;
+		try {
+			instance = await DuckDBInstance.fromCache(file);
+		} catch (e) {
+			const message = e instanceof Error ? e.message : String(e);
+			if (/Could not set lock|Conflicting lock/i.test(message)) {
+				const pid = /PID (\d+)/.exec(message)?.[1];
+				throw new WarehouseInUseError(file, pid ? `PID ${pid}` : 'a lock is held');
+			}
+			throw e;
+		}
+		const warehouse = new Warehouse(file, instance);
+		await warehouse.write((conn) => warehouse.ensureLayout(conn));
+		return warehouse;
+	}
+
+	private async ensureLayout(conn: DuckDBConnection): Promise<void> {
+		const hasMeta = await query(conn, `SELECT 1 FROM information_schema.tables WHERE table_name = 'meta' AND table_schema = 'main'`);
+		if (hasMeta.length === 0) {
+			await exec(conn, 'BEGIN TRANSACTION');
+			try {
+				for (const statement of warehouseDdl()) await exec(conn, statement);
+				await exec(conn, 'COMMIT');
+			} catch (e) {
+				await exec(conn, 'ROLLBACK');
+				throw e;
+			}
+			return;
+		}
+		const [row] = await query<{ value: string }>(conn, `SELECT value FROM meta WHERE key = 'layout_version'`);
+		if (row?.value !== String(WAREHOUSE_LAYOUT_VERSION)) {
+			throw new Error(
+				`the warehouse ${this.file} has layout version ${row?.value ?? 'unknown'}; this Full Picture needs version ${WAREHOUSE_LAYOUT_VERSION}`
+			);
+		}
+	}
+
+	private async connect(): Promise<DuckDBConnection> {
+		if (this.closed) throw new Error(`the warehouse ${this.file} is closed`);
+		const conn = await this.instance.connect();
+		await conn.run(`SET TimeZone = '${TIME_ZONE}'`);
+		return conn;
+	}
+
+	/** Runs `fn` on a reader connection. Readers never wait for the writer. */
+	async read<T>(fn: (conn: DuckDBConnection) => Promise<T>): Promise<T> {
+		const conn = this.idleReaders.pop() ?? (await this.connect());
+		try {
+			return await fn(conn);
+		} finally {
+			if (!this.closed && this.idleReaders.length < READER_POOL) this.idleReaders.push(conn);
+			else conn.closeSync();
+		}
+	}
+
+	/**
+	 * Runs `fn` on the single writer connection, after every write queued before it.
+	 * `fn` opens and commits its own transaction.
+	 */
+	write<T>(fn: (conn: DuckDBConnection) => Promise<T>): Promise<T> {
+		const run = async () => {
+			if (!this.writer) this.writer = await this.connect();
+			return fn(this.writer);
+		};
+		const result = this.writeQueue.then(run, run);
+		this.writeQueue = result.catch(() => undefined);
+		return result;
+	}
+
+	/** Closes every connection and the instance; the next open starts afresh. */
+	async close(): Promise<void> {
+		if (this.closed) return;
+		await this.writeQueue;
+		this.closed = true;
+		for (const c of this.idleReaders) c.closeSync();
+		this.idleReaders = [];
+		this.writer?.closeSync();
+		this.writer = undefined;
+		open.delete(this.file);
+		this.instance.closeSync();
+	}
+}
+
+const open = new Map<string, Promise<Warehouse>>();
+
+/** Opens (or returns the already open) warehouse of this process for `file`. */
+export function openWarehouse(file: string, options: OpenOptions = {}): Promise<Warehouse> {
+	return Warehouse.open(file, options);
+}
