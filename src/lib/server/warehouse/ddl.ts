@@ -70,7 +70,7 @@ export function warehouseDdl(): string[] {
 		`CREATE TABLE batch_retries (
 			batch_id INTEGER, table_name VARCHAR, rows_loaded BIGINT, rows_replaced BIGINT, rows_waiting BIGINT)`,
 		`CREATE TABLE quarantine (
-			batch_id INTEGER, file VARCHAR, table_name VARCHAR, line BIGINT, reasons VARCHAR[],
+			quarantine_id BIGINT, batch_id INTEGER, file VARCHAR, table_name VARCHAR, line BIGINT, reasons VARCHAR[],
 			row_json JSON, reference_only BOOLEAN, status VARCHAR, resolved_by INTEGER)`,
 		`CREATE TABLE calendar (day DATE, working BOOLEAN, number INTEGER)`,
 		`CREATE TABLE audit_log (seq BIGINT, logged_at TIMESTAMPTZ, actor VARCHAR, action VARCHAR, details JSON)`,

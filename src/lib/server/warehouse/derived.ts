@@ -25,8 +25,8 @@ export interface DerivedColumn {
 	/** The expression over `s` (the source row) and the joins. */
 	expr: string;
 	joins: Join[];
-	/** What, changed elsewhere, makes this column stale. */
-	dependsOn: 'row' | 'child' | 'agency';
+	/** What, changed elsewhere, makes this column stale: nothing, the row's child, or the agency in `column`. */
+	dependsOn: { on: 'row' } | { on: 'child' } | { on: 'agency'; column: string };
 }
 
 const childJoin: Join = { alias: 'ch', sql: 'LEFT JOIN children ch ON ch.child_id = s.child_id' };
@@ -50,7 +50,7 @@ function childColumns(): DerivedColumn[] {
 			description: 'The area of the event\'s child (null when the child has no `children` row or no area).',
 			expr: 'ch.area_code',
 			joins: [childJoin],
-			dependsOn: 'child'
+			dependsOn: { on: 'child' }
 		},
 		{
 			name: 'd_birth_start',
@@ -58,7 +58,7 @@ function childColumns(): DerivedColumn[] {
 			description: 'First day of the child\'s `birth_month`: ages at events are whole years from it.',
 			expr: "CAST(ch.birth_month || '-01' AS DATE)",
 			joins: [childJoin],
-			dependsOn: 'child'
+			dependsOn: { on: 'child' }
 		},
 		{
 			name: 'd_sex',
@@ -66,7 +66,7 @@ function childColumns(): DerivedColumn[] {
 			description: 'The child\'s sex (null when unknown to the warehouse).',
 			expr: 'ch.sex',
 			joins: [childJoin],
-			dependsOn: 'child'
+			dependsOn: { on: 'child' }
 		},
 		{
 			name: 'd_ethnicity_group',
@@ -80,7 +80,7 @@ function childColumns(): DerivedColumn[] {
 				WHEN ch.ethnicity LIKE 'B%' THEN 'black'
 				ELSE 'other' END`,
 			joins: [childJoin],
-			dependsOn: 'child'
+			dependsOn: { on: 'child' }
 		}
 	];
 }
@@ -94,7 +94,7 @@ function eventDate(column: string): DerivedColumn {
 		description: `The date of \`${column}\` in Europe/London.`,
 		expr: `CAST(s.${ident(column)} AS DATE)`,
 		joins: [],
-		dependsOn: 'row'
+		dependsOn: { on: 'row' }
 	};
 }
 
@@ -109,7 +109,7 @@ function workingDayNumber(column: string, type: 'date' | 'timestamp'): DerivedCo
 		description: `Working-day number of \`${column}\`'s date: wd(a, b) = number(b) − number(a).`,
 		expr: `${alias}.number`,
 		joins: [calendarJoin(alias, dateExpr)],
-		dependsOn: 'row'
+		dependsOn: { on: 'row' }
 	};
 }
 
@@ -121,7 +121,7 @@ function agencySector(column: string, name: string): DerivedColumn {
 		description: `Sector of \`${column}\`.`,
 		expr: `${join.alias}.sector`,
 		joins: [join],
-		dependsOn: 'agency'
+		dependsOn: { on: 'agency', column }
 	};
 }
 
@@ -137,8 +137,28 @@ function sourceSector(): DerivedColumn {
 		description: 'Sector of the source: the sector of `source_agency_code` where given, otherwise from `source_code`.',
 		expr: `COALESCE(${join.alias}.sector, CASE s.source_code ${cases} ELSE 'other' END)`,
 		joins: [join],
-		dependsOn: 'agency'
+		dependsOn: { on: 'agency', column: 'source_agency_code' }
 	};
+}
+
+/** Columns of `children` and `agencies` that derived columns read: a change to one makes rows stale. */
+export const WATCHED_COLUMNS: Readonly<Record<'children' | 'agencies', readonly string[]>> = {
+	children: ['area_code', 'birth_month', 'sex', 'ethnicity'],
+	agencies: ['sector']
+};
+
+/**
+ * The condition (over the table's own columns) for rows whose derived columns may be stale
+ * after the children in `touched_children(child_id)` or the agencies in
+ * `touched_agencies(agency_code)` changed; null when nothing can make them stale.
+ */
+export function staleCondition(table: Table): string | null {
+	const parts = new Set<string>();
+	for (const d of derivedColumns(table)) {
+		if (d.dependsOn.on === 'child') parts.add('child_id IN (SELECT child_id FROM touched_children)');
+		if (d.dependsOn.on === 'agency') parts.add(`${ident(d.dependsOn.column)} IN (SELECT agency_code FROM touched_agencies)`);
+	}
+	return parts.size ? [...parts].join(' OR ') : null;
 }
 
 const DERIVED: Record<string, DerivedColumn[]> = {
@@ -172,7 +192,7 @@ const DERIVED: Record<string, DerivedColumn[]> = {
 			description: 'Elapsed hours from `requested_at` to `responded_at` (a night when the clocks change lasts 23 or 25 hours).',
 			expr: '(epoch(s.responded_at) - epoch(s.requested_at)) / 3600.0',
 			joins: [],
-			dependsOn: 'row'
+			dependsOn: { on: 'row' }
 		},
 		agencySector('requesting_agency_code', 'd_requesting_sector'),
 		agencySector('responding_agency_code', 'd_responding_sector'),

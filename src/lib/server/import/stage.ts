@@ -1,0 +1,195 @@
+/**
+ * Staging: each file of an extract becomes a temporary table of text columns (one per
+ * column of its table, null where the file has no such optional column) plus provenance
+ * (`_line`, `_file`, `_origin`, `_extracted_on`). CSV is read by DuckDB with the spec's fixed
+ * dialect (never sniffed); records DuckDB cannot split into the header's fields are kept as
+ * rejects with their record number, so nothing read is lost.
+ */
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import type { Table } from '../schema/types.ts';
+import { exec, query } from '../warehouse/warehouse.ts';
+import { ident, literal } from '../warehouse/sql.ts';
+import { CsvReadError, LINE_COLUMN, numberCsvRecords } from './csv-records.ts';
+import { ExtractError, type ExtractFile } from './source.ts';
+
+export interface StagedFile {
+	file: ExtractFile;
+	sha256: string;
+	/** Temp table of parsed records. */
+	table: string;
+	/** Temp table of records DuckDB could not split (line, reason, text), or null. */
+	rejects: string | null;
+	rowsRead: number;
+}
+
+/** Column names of a CSV header record (RFC 4180 quoting), as written. */
+export function splitHeader(header: string): string[] {
+	const names: string[] = [];
+	let i = 0;
+	while (i <= header.length) {
+		let name = '';
+		if (header[i] === '"') {
+			i++;
+			while (i < header.length) {
+				if (header[i] === '"' && header[i + 1] === '"') {
+					name += '"';
+					i += 2;
+				} else if (header[i] === '"') {
+					i++;
+					break;
+				} else name += header[i++];
+			}
+			while (i < header.length && header[i] !== ',') name += header[i++];
+		} else {
+			while (i < header.length && header[i] !== ',') name += header[i++];
+		}
+		names.push(name.trim());
+		i++;
+	}
+	return names;
+}
+
+/** Checks a file's column names against its table: exact names, none unknown, none twice, every required one. */
+export function checkColumns(file: string, table: Table, names: string[]): void {
+	const known = new Set(table.columns.map((c) => c.name));
+	const seen = new Set<string>();
+	for (const name of names) {
+		if (!known.has(name)) {
+			throw new ExtractError(
+				file,
+				`unknown column "${name}" (the columns of ${table.name} are ${table.columns.map((c) => c.name).join(', ')}; names are exact and lowercase)`,
+				1
+			);
+		}
+		if (seen.has(name)) throw new ExtractError(file, `column "${name}" appears twice in the header`, 1);
+		seen.add(name);
+	}
+	const missing = table.columns.filter((c) => c.required && !seen.has(c.name)).map((c) => c.name);
+	if (missing.length) throw new ExtractError(file, `missing required column${missing.length > 1 ? 's' : ''} ${missing.join(', ')}`, 1);
+}
+
+let counter = 0;
+const tempName = (prefix: string, table: Table) => `${prefix}_${table.name}_${++counter}`;
+
+/** The SELECT list that gives a table's columns from a source that has `present` of them. */
+function textColumns(table: Table, present: Set<string>, convert: (name: string) => string = (n) => ident(n)): string {
+	return table.columns
+		.map((c) => (present.has(c.name) ? `${convert(c.name)} AS ${ident(c.name)}` : `CAST(NULL AS VARCHAR) AS ${ident(c.name)}`))
+		.join(', ');
+}
+
+/**
+ * Stages one extract file into temp tables on `conn`. `workDir` receives the numbered
+ * CSV copy. The extract date and origin batch are bound parameters.
+ */
+export async function stageFile(
+	conn: DuckDBConnection,
+	file: ExtractFile,
+	workDir: string,
+	extractedOn: string,
+	origin: number
+): Promise<StagedFile> {
+	return file.format === 'csv' ? stageCsv(conn, file, workDir, extractedOn, origin) : stageParquet(conn, file, extractedOn, origin);
+}
+
+async function stageCsv(conn: DuckDBConnection, file: ExtractFile, workDir: string, extractedOn: string, origin: number): Promise<StagedFile> {
+	const numbered = path.join(workDir, `${file.table.name}.numbered.csv`);
+	let pass;
+	try {
+		pass = await numberCsvRecords(file.path, numbered);
+	} catch (e) {
+		if (e instanceof CsvReadError) throw new ExtractError(file.name, e.message, e.line);
+		throw e;
+	}
+	const names = splitHeader(pass.header);
+	checkColumns(file.name, file.table, names);
+	const table = tempName('stg', file.table);
+	const rejects = tempName('rej', file.table);
+	const columns = `{${[LINE_COLUMN, ...names].map((n) => `${literal(n)}: 'VARCHAR'`).join(', ')}}`;
+	const present = new Set(names);
+	// The numbered copy lives in the staging directory; its path is ours, not the user's.
+	await exec(
+		conn,
+		`CREATE TEMP TABLE ${table} AS
+		SELECT CAST(${ident(LINE_COLUMN)} AS BIGINT) AS _line, $file AS _file, $origin::INTEGER AS _origin,
+			$extracted::DATE AS _extracted_on, CAST(NULL AS BIGINT) AS _qid, ${textColumns(file.table, present)}
+		FROM read_csv(${literal(numbered)}, auto_detect = false, header = true, delim = ',', quote = '"', escape = '"',
+			new_line = '\\n', columns = ${columns}, store_rejects = true, rejects_table = ${literal(rejects)},
+			rejects_scan = ${literal(`${rejects}_scan`)}, parallel = false, max_line_size = 16777216)`,
+		{ file: file.name, origin, extracted: extractedOn }
+	);
+	await fs.rm(numbered, { force: true });
+	// One reject row per broken field: gather a record's reasons; its number is our first field.
+	const rejectsTable = `${rejects}_rows`;
+	await exec(
+		conn,
+		`CREATE TEMP TABLE ${rejectsTable} AS
+		SELECT TRY_CAST(regexp_extract(any_value(csv_line), '^([0-9]+),', 1) AS BIGINT) AS _line,
+			any_value(regexp_replace(csv_line, '^[0-9]+,', '')) AS text,
+			list_distinct(list(CASE error_type
+				WHEN 'TOO MANY COLUMNS' THEN 'the record has more fields than the header'
+				WHEN 'MISSING COLUMNS' THEN 'the record has fewer fields than the header'
+				WHEN 'UNQUOTED VALUE' THEN 'a quote in the middle of a field, or text after a closing quote (quote the whole field and double any quote in it)'
+				WHEN 'LINE SIZE OVER MAXIMUM' THEN 'the record is longer than 16 MiB'
+				ELSE 'the record cannot be read: ' || error_message END)) AS reasons
+		FROM ${rejects} GROUP BY line`
+	);
+	await exec(conn, `DROP TABLE IF EXISTS ${rejects}; DROP TABLE IF EXISTS ${rejects}_scan`);
+	const [counts] = await query<{ parsed: number; rejected: number; unnumbered: number }>(
+		conn,
+		`SELECT (SELECT count(*) FROM ${table}) AS parsed, (SELECT count(*) FROM ${rejectsTable}) AS rejected,
+			(SELECT count(*) FROM ${rejectsTable} WHERE _line IS NULL) AS unnumbered`
+	);
+	if (counts.parsed + counts.rejected !== pass.records || counts.unnumbered > 0) {
+		throw new ExtractError(
+			file.name,
+			`cannot be read consistently as CSV (${pass.records} records found, ${counts.parsed + counts.rejected} read): check its quoting`
+		);
+	}
+	return { file, sha256: pass.sha256, table, rejects: rejectsTable, rowsRead: pass.records };
+}
+
+/** How a Parquet column of a given type becomes the text the value rules read. */
+function parquetText(name: string, type: string): string {
+	const c = ident(name);
+	if (type === 'VARCHAR') return c;
+	if (type === 'BOOLEAN') return `CASE WHEN ${c} THEN 'true' WHEN NOT ${c} THEN 'false' END`;
+	if (type === 'DATE') return `strftime(${c}, '%Y-%m-%d')`;
+	if (type === 'TIMESTAMP WITH TIME ZONE') return `strftime(timezone('UTC', ${c}), '%Y-%m-%dT%H:%M:%S.%fZ')`;
+	if (type.startsWith('TIMESTAMP')) return `strftime(CAST(${c} AS TIMESTAMP), '%Y-%m-%d %H:%M:%S.%f')`;
+	if (type.endsWith('[]')) return `array_to_string(${c}, ';')`;
+	return `CAST(${c} AS VARCHAR)`;
+}
+
+async function stageParquet(conn: DuckDBConnection, file: ExtractFile, extractedOn: string, origin: number): Promise<StagedFile> {
+	const { createHash } = await import('node:crypto');
+	const { createReadStream } = await import('node:fs');
+	const hash = createHash('sha256');
+	for await (const chunk of createReadStream(file.path)) hash.update(chunk as Buffer);
+	const source = `read_parquet(${literal(file.path)}, file_row_number = true)`;
+	let described: { column_name: string; column_type: string }[];
+	try {
+		described = await query(conn, `DESCRIBE SELECT * FROM ${source}`);
+	} catch (e) {
+		throw new ExtractError(file.name, `cannot be read as Parquet (${(e as Error).message.split('\n')[0]})`);
+	}
+	const types = new Map(described.filter((d) => d.column_name !== 'file_row_number').map((d) => [d.column_name, d.column_type]));
+	checkColumns(file.name, file.table, [...types.keys()]);
+	const table = tempName('stg', file.table);
+	try {
+		await exec(
+			conn,
+			`CREATE TEMP TABLE ${table} AS
+			SELECT file_row_number + 1 AS _line, $file AS _file, $origin::INTEGER AS _origin, $extracted::DATE AS _extracted_on, CAST(NULL AS BIGINT) AS _qid,
+				${textColumns(file.table, new Set(types.keys()), (n) => parquetText(n, types.get(n) ?? 'VARCHAR'))}
+			FROM ${source}`,
+			{ file: file.name, origin, extracted: extractedOn }
+		);
+	} catch (e) {
+		throw new ExtractError(file.name, `cannot be read as Parquet (${(e as Error).message.split('\n')[0]})`);
+	}
+	const [{ n }] = await query<{ n: number }>(conn, `SELECT count(*) AS n FROM ${table}`);
+	return { file, sha256: hash.digest('hex'), table, rejects: null, rowsRead: n };
+}
