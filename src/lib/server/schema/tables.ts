@@ -356,7 +356,7 @@ export function column(table: Table, name: string): Column {
 }
 
 /**
- * Extract tables in an order where every referenced table comes before the tables that
+ * Extract tables (settings are not part of an extract) in an order where every referenced table comes before the tables that
  * reference it, so that one import can check references against rows it has just loaded.
  */
 export const LOAD_ORDER: readonly Table[] = (() => {
@@ -368,6 +368,6 @@ export const LOAD_ORDER: readonly Table[] = (() => {
 		for (const c of t.columns) if (c.fk && c.fk.table !== t.name) visit(getTable(c.fk.table));
 		out.push(t);
 	};
-	for (const t of TABLES) visit(t);
+	for (const t of EXTRACT_TABLES) visit(t);
 	return out;
 })();
