@@ -8,8 +8,6 @@ import { exportSettings, importSettings, type SettingsTable } from '../lib/serve
 import { osActor } from '../lib/server/warehouse/audit.ts';
 import { CommandFailed, parse, positiveInt, requireValue, UsageError, writeOut } from './args.ts';
 import type { Context } from './main.ts';
-import { metricsCommand, METRICS_HELP } from './metrics-command.ts';
-import { generateCommand, GENERATE_HELP } from './generate-command.ts';
 import { progressBar } from './progress.ts';
 
 export interface Command {
@@ -173,9 +171,10 @@ export: writes every row of ${table} as CSV ("-" for standard output).
 			const warehouse = await ctx.warehouse(db);
 			if (action === 'export') {
 				const file = positionals[0];
-				const n = await exportSettings(warehouse, table, file === '-' ? '/dev/stdout' : file);
-				await ctx.audit(`${table}.export`, { rows: n });
-				if (file !== '-') ctx.err(`Wrote ${n} ${table} to ${file}.\n`);
+				const { csv, rows } = await exportSettings(warehouse, table);
+				await writeOut(ctx.out, file, csv);
+				await ctx.audit(`${table}.export`, { rows });
+				if (file !== '-') ctx.err(`Wrote ${rows} ${table} to ${file}.\n`);
 				return 0;
 			}
 			const report = await importSettings(warehouse, table, positionals[0]);
@@ -204,16 +203,18 @@ schema) as Markdown; by default to standard output.
 	}
 };
 
-export const COMMANDS: Record<string, Command> = {
-	import: importCommand,
-	undo: undoCommand,
-	quarantine: quarantineCommand,
-	batches: batchesCommand,
-	metrics: { help: METRICS_HELP, run: metricsCommand },
-	priorities: settingsCommand('priorities'),
-	benchmarks: settingsCommand('benchmarks'),
-	generate: { help: GENERATE_HELP, run: generateCommand },
-	docs: docsCommand
+/** Commands by name; the heavier ones load their module only when called. */
+export const COMMANDS: Record<string, () => Promise<Command>> = {
+	import: async () => importCommand,
+	undo: async () => undoCommand,
+	quarantine: async () => quarantineCommand,
+	batches: async () => batchesCommand,
+	metrics: async () => (await import('./metrics-command.ts')).metricsCommand,
+	priorities: async () => settingsCommand('priorities'),
+	benchmarks: async () => settingsCommand('benchmarks'),
+	generate: async () => (await import('./generate-command.ts')).generateCommand,
+	demo: async () => (await import('./demo-command.ts')).demoCommand,
+	docs: async () => docsCommand
 };
 
 export const HELP = `Full Picture command line (the data controller's tool: figures are unsuppressed).
@@ -229,6 +230,7 @@ Commands:
   priorities  import|export --db <w> <file.csv>            partnership priorities
   benchmarks  import|export --db <w> <file.csv>            published comparators
   generate    --out <dir> [--children N] [--years Y] [--seed S] [--format csv|parquet]
+  demo        --db <new warehouse>                         generate and import the demo
   docs        [--out <file>]                               the data dictionary as Markdown
 
 "<command> --help" says more. Exit status: 0 success, 1 failed, 2 usage error.

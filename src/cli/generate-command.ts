@@ -1,6 +1,7 @@
 /** `cli generate`: a fictional partnership's extract and settings, for the demo and benchmarks. */
 import { defaultDemoEnd, generateDemo } from '../lib/server/demo/generate.ts';
 import { isoDate, nonNegativeInt, parse, positiveInt, requireValue, UsageError } from './args.ts';
+import type { Command } from './commands.ts';
 import type { Context } from './main.ts';
 import { progressBar } from './progress.ts';
 
@@ -22,7 +23,7 @@ Then: cli import --db <warehouse> <dir>/extract
       cli benchmarks import --db <warehouse> <dir>/settings/benchmarks.csv
 `;
 
-export async function generateCommand(args: string[], ctx: Context): Promise<number> {
+async function run(args: string[], ctx: Context): Promise<number> {
 	const { values } = parse(
 		args,
 		{
@@ -55,3 +56,5 @@ export async function generateCommand(args: string[], ctx: Context): Promise<num
 	);
 	return 0;
 }
+
+export const generateCommand: Command = { help: GENERATE_HELP, run };

@@ -24,11 +24,15 @@ export interface Context extends Io {
 
 export async function run(argv: string[], io: Io): Promise<number> {
 	const [name, ...args] = argv;
-	if (!name || name === '--help' || name === '-h' || name === 'help') {
-		io.out(HELP);
-		return name ? 0 : 2;
+	if (!name) {
+		io.err(HELP);
+		return 2;
 	}
-	const command = COMMANDS[name];
+	if (name === '--help' || name === '-h' || name === 'help') {
+		io.out(HELP);
+		return 0;
+	}
+	const command = Object.hasOwn(COMMANDS, name) ? await COMMANDS[name]() : undefined;
 	if (!command) {
 		io.err(`unknown command "${name}"\n\n${HELP}`);
 		return 2;

@@ -1,6 +1,7 @@
 /** `cli metrics`: every metric of metrics.md for a period and filters, as metrics.md's JSON. */
 import { computeMetrics, MetricQueryError, toCliJson } from '../lib/server/metrics/compute.ts';
 import { isoDate, parse, requireValue, UsageError } from './args.ts';
+import type { Command } from './commands.ts';
 import type { Context } from './main.ts';
 
 export const METRICS_HELP = `Usage: cli metrics --db <warehouse> --from YYYY-MM-DD --to YYYY-MM-DD
@@ -21,7 +22,7 @@ unsuppressed: this is the data controller's tool, and each run is written to the
 Exit status: 0 success, 1 failed (e.g. the warehouse is held by a server), 2 usage error.
 `;
 
-export async function metricsCommand(args: string[], ctx: Context): Promise<number> {
+async function run(args: string[], ctx: Context): Promise<number> {
 	const { values } = parse(
 		args,
 		{
@@ -62,3 +63,5 @@ export async function metricsCommand(args: string[], ctx: Context): Promise<numb
 	ctx.out(`${JSON.stringify(toCliJson(result), null, 2)}\n`);
 	return 0;
 }
+
+export const metricsCommand: Command = { help: METRICS_HELP, run };

@@ -93,8 +93,8 @@ function exportExpr(table: Table, name: string): string {
 	return `CAST(${id} AS VARCHAR)`;
 }
 
-/** Writes every row of a settings table to `file` as CSV; returns the number of rows. */
-export async function exportSettings(warehouse: Warehouse, tableName: SettingsTable, file: string): Promise<number> {
+/** Every row of a settings table as CSV text, in the columns an import reads. */
+export async function exportSettings(warehouse: Warehouse, tableName: SettingsTable): Promise<{ csv: string; rows: number }> {
 	const table = getTable(tableName);
 	const rows = await warehouse.read((conn) =>
 		query(
@@ -104,6 +104,5 @@ export async function exportSettings(warehouse: Warehouse, tableName: SettingsTa
 		)
 	);
 	const lines = [table.columns.map((c) => c.name).join(','), ...rows.map((r) => table.columns.map((c) => csvField(r[c.name])).join(','))];
-	await fs.writeFile(file, `${lines.join('\n')}\n`, 'utf8');
-	return rows.length;
+	return { csv: `${lines.join('\n')}\n`, rows: rows.length };
 }

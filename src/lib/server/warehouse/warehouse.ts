@@ -40,7 +40,7 @@ function plain(value: unknown): unknown {
 }
 
 /** Runs a statement and returns its rows as plain objects (BIGINT as number). */
-export async function query<T extends Row = Row>(conn: DuckDBConnection, sql: string, params?: Params): Promise<T[]> {
+export async function query<T = Row>(conn: DuckDBConnection, sql: string, params?: Params): Promise<T[]> {
 	const reader = await conn.runAndReadAll(sql, params);
 	return reader.getRowObjectsJS().map((row) => {
 		const out: Row = {};

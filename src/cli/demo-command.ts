@@ -1,0 +1,63 @@
+/**
+ * `cli demo`: makes the demo warehouse (what `npm start` runs on first start without
+ * DATABASE_PATH): generates the fictional partnership, imports its extract and settings
+ * into a new file beside the target, and renames it into place only when all succeeded.
+ */
+import { existsSync, promises as fs } from 'node:fs';
+import path from 'node:path';
+import { defaultDemoEnd, generateDemo } from '../lib/server/demo/generate.ts';
+import { importExtract } from '../lib/server/import/import.ts';
+import { importSettings } from '../lib/server/settings/settings.ts';
+import { osActor } from '../lib/server/warehouse/audit.ts';
+import { openWarehouse } from '../lib/server/warehouse/warehouse.ts';
+import { CommandFailed, parse, positiveInt, requireValue } from './args.ts';
+import type { Command } from './commands.ts';
+import type { Context } from './main.ts';
+import { progressBar } from './progress.ts';
+
+export const DEMO_HELP = `Usage: cli demo --db <new warehouse> [--children N]
+
+Generates the demo partnership (seed 1, data up to the end of last month) and imports it,
+with its priorities and benchmarks, into a new warehouse. Refuses an existing file.
+`;
+
+async function run(args: string[], ctx: Context): Promise<number> {
+	const { values } = parse(args, { db: { type: 'string' }, children: { type: 'string' } }, false);
+	const db = path.resolve(requireValue(values.db, '--db'));
+	if (existsSync(db)) throw new CommandFailed(`${db} exists already: the demo makes a new warehouse`);
+	const work = `${db}.making`;
+	await fs.rm(work, { recursive: true, force: true });
+	const bar = progressBar();
+	const generated = await generateDemo({
+		outDir: path.join(work, 'source'),
+		children: positiveInt(values.children, '--children', 20_000),
+		end: defaultDemoEnd(),
+		onProgress: (p) => bar.update({ ...p, stage: `generating: ${p.stage}` })
+	});
+	const file = path.join(work, 'demo.duckdb');
+	const warehouse = await openWarehouse(file, { create: true });
+	try {
+		const report = await importExtract(warehouse, generated.extractDir, {
+			actor: osActor(),
+			onProgress: (p) => bar.update({ ...p, stage: `importing: ${p.stage}` })
+		});
+		if (report.status !== 'committed') throw new CommandFailed(`the demo extract did not import: ${report.errors.map((e) => e.message).join('; ')}`);
+		for (const [table, csv] of [
+			['priorities', generated.prioritiesFile],
+			['benchmarks', generated.benchmarksFile]
+		] as const) {
+			const r = await importSettings(warehouse, table, csv);
+			if (r.status !== 'committed') throw new CommandFailed(`the demo ${table} did not import: ${r.errors.map((e) => e.message).join('; ')}`);
+		}
+	} finally {
+		bar.finish();
+		await warehouse.close();
+	}
+	await fs.mkdir(path.dirname(db), { recursive: true });
+	await fs.rename(file, db);
+	await fs.rm(work, { recursive: true, force: true });
+	ctx.out(`Demo warehouse ready: ${db} (${generated.events} events, ${generated.period.start} to ${generated.period.end}).\n`);
+	return 0;
+}
+
+export const demoCommand: Command = { help: DEMO_HELP, run };

@@ -1,0 +1,190 @@
+/** The command line's contract: exit codes, JSON reports, refusals. */
+import { spawn } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { run } from '../src/cli/main.ts';
+import { child, removeTempRoot, tempDir, writeExtract } from '../src/lib/server/testing/extract.ts';
+
+afterAll(() => removeTempRoot());
+
+async function cli(...argv: string[]) {
+	let stdout = '';
+	let stderr = '';
+	const code = await run(argv, { out: (t) => (stdout += t), err: (t) => (stderr += t) });
+	return { code, stdout, stderr };
+}
+
+const A = child('a');
+const extract = () =>
+	writeExtract({
+		tables: {
+			agencies: [
+				{ agency_code: 'CSC', agency_name: 'Council', sector: 'children_social_care' },
+				{ agency_code: 'POL', agency_name: 'Police', sector: 'police' }
+			],
+			areas: [{ area_code: 'N', area_name: 'North', population_year: 2024, child_population: 1000 }],
+			children: [{ child_id: A, birth_month: '2015-03', sex: 'female', disability: 'no', area_code: 'N' }],
+			contacts: [
+				{ contact_id: 'c1', child_id: A, received_at: '2024-06-03 09:00', source_code: '6', source_agency_code: 'POL' },
+				{ contact_id: 'c2', child_id: A, received_at: 'yesterday', source_code: '6', source_agency_code: 'POL' }
+			]
+		}
+	});
+
+describe('cli import, quarantine, batches and undo', () => {
+	it('prints the import report as JSON and exits 0, then "unchanged" for the same extract', async () => {
+		const db = path.join(tempDir('cli'), 'w.duckdb');
+		const dir = extract();
+		const first = await cli('import', '--db', db, dir, '--json');
+		expect(first.code).toBe(0);
+		const report = JSON.parse(first.stdout);
+		expect(Object.keys(report).sort()).toEqual(['batch_id', 'errors', 'files', 'retried', 'status']);
+		expect(report.status).toBe('committed');
+		expect(report.files.find((f: { file: string }) => f.file === 'contacts.csv')).toEqual({
+			file: 'contacts.csv',
+			table: 'contacts',
+			rows_read: 2,
+			rows_loaded: 1,
+			rows_replaced: 0,
+			rows_quarantined: 1
+		});
+		const again = await cli('import', '--db', db, dir, '--json');
+		expect(again.code).toBe(0);
+		expect(JSON.parse(again.stdout)).toMatchObject({ status: 'unchanged', batch_id: report.batch_id });
+
+		const q = await cli('quarantine', '--db', db, '--json');
+		expect(q.code).toBe(0);
+		expect(JSON.parse(q.stdout)).toMatchObject([{ file: 'contacts.csv', line: 3, reasons: [expect.stringMatching(/^received_at: not a valid timestamp/)] }]);
+		const text = await cli('quarantine', '--db', db);
+		expect(text.stdout).toContain('contacts.csv line 3');
+
+		const human = await cli('batches', '--db', db);
+		expect(human.stdout).toMatch(/batch 1 committed .* read 6, loaded 5, replaced 0, quarantined 1/);
+
+		const undo = await cli('undo', '--db', db, '--batch', String(report.batch_id), '--json');
+		expect(undo.code).toBe(0);
+		expect(JSON.parse(undo.stdout)).toEqual({ batch_id: 1, rows_removed: 5, rows_restored: 0 });
+		const twice = await cli('undo', '--db', db, '--batch', '1');
+		expect(twice.code).toBe(1);
+		expect(twice.stderr).toMatch(/already undone/);
+	});
+
+	it('exits 1 with the errors when the extract cannot be read, loading nothing', async () => {
+		const db = path.join(tempDir('cli'), 'w.duckdb');
+		const dir = writeExtract({ manifest: null, tables: {} });
+		const r = await cli('import', '--db', db, dir, '--json');
+		expect(r.code).toBe(1);
+		expect(JSON.parse(r.stdout)).toEqual({
+			batch_id: null,
+			status: 'failed',
+			files: [],
+			errors: [{ file: 'manifest.json', message: 'manifest.json: missing: every extract needs its manifest' }],
+			retried: []
+		});
+		const human = await cli('import', '--db', db, dir);
+		expect(human.code).toBe(1);
+		expect(human.stderr).toMatch(/Import failed; nothing was loaded/);
+	});
+
+	it('exits 2 for usage errors and 1 for a warehouse that does not exist', async () => {
+		expect((await cli()).code).toBe(2);
+		expect((await cli('frobnicate')).code).toBe(2);
+		expect((await cli('toString')).code).toBe(2);
+		expect((await cli('import', extract(), '--json')).code).toBe(2);
+		expect((await cli('import', '--db', 'x.duckdb', '--bogus')).code).toBe(2);
+		expect((await cli('undo', '--db', 'x.duckdb', '--batch', 'one')).code).toBe(2);
+		const missing = path.join(tempDir('cli'), 'nowhere.duckdb');
+		for (const argv of [
+			['quarantine', '--db', missing],
+			['batches', '--db', missing],
+			['undo', '--db', missing, '--batch', '1'],
+			['priorities', 'export', '--db', missing, '-']
+		]) {
+			const r = await cli(...argv);
+			expect(r.code, argv.join(' ')).toBe(1);
+			expect(r.stderr).toMatch(/no warehouse at .*nowhere\.duckdb/);
+		}
+		const help = await cli('import', '--help');
+		expect(help.code).toBe(0);
+		expect(help.stdout).toMatch(/^Usage: cli import --db <warehouse>/);
+	});
+});
+
+describe('cli priorities and benchmarks', () => {
+	it('imports, validates like extract rows, and exports the same rows', async () => {
+		const dir = tempDir('settings');
+		const db = path.join(dir, 'w.duckdb');
+		expect((await cli('import', '--db', db, extract())).code).toBe(0);
+		const bad = path.join(dir, 'bad.csv');
+		writeFileSync(
+			bad,
+			'priority_id,title,metric,target,direction,starts_on,ends_on,owner_agency_code\n' +
+				'p1,Faster decisions,referral_decision_1wd_pct,90,higher_is_better,2025-04-01,2026-03-31,CSC\n' +
+				'p2,Nonsense,not_a_metric,ninety,sideways,2025-04-01,2025-03-31,NOPE\n'
+		);
+		const r = await cli('priorities', 'import', '--db', db, bad, '--json');
+		expect(r.code).toBe(1);
+		const report = JSON.parse(r.stdout);
+		expect(report).toMatchObject({ status: 'failed', rows_read: 2, rows_loaded: 0 });
+		expect(report.errors).toEqual([
+			{
+				file: 'bad.csv',
+				line: 3,
+				message:
+					'metric: not a metric key code (see the data dictionary); target: not a number (digits with an optional . and decimals); direction: not one of higher_is_better, lower_is_better; ends_on: before starts_on; owner_agency_code: no such agency in this extract or the warehouse'
+			}
+		]);
+		const good = path.join(dir, 'good.csv');
+		writeFileSync(
+			good,
+			'priority_id,title,metric,target,direction,starts_on,ends_on,owner_agency_code,retired_on\n' +
+				'p1,"Faster decisions, everywhere",referral_decision_1wd_pct,90.5,higher_is_better,2025-04-01,2026-03-31,CSC,\n'
+		);
+		const ok = await cli('priorities', 'import', '--db', db, good);
+		expect(ok.code).toBe(0);
+		const out = path.join(dir, 'out.csv');
+		expect((await cli('priorities', 'export', '--db', db, out)).code).toBe(0);
+		expect(readFileSync(out, 'utf8')).toBe(readFileSync(good, 'utf8'));
+		// Importing the export again replaces the row with itself.
+		const again = await cli('priorities', 'import', '--db', db, out, '--json');
+		expect(JSON.parse(again.stdout)).toMatchObject({ status: 'committed', rows_loaded: 1, rows_replaced: 1 });
+
+		const bench = path.join(dir, 'bench.csv');
+		writeFileSync(bench, 'benchmark_id,metric,label,period_start,period_end,value,source\nb1,re_referrals_12m_pct,England 2024-25,2024-04-01,2025-03-31,22.4,DfE\n');
+		expect((await cli('benchmarks', 'import', '--db', db, bench)).code).toBe(0);
+		const exported = await cli('benchmarks', 'export', '--db', db, '-');
+		expect(exported.code).toBe(0);
+	});
+});
+
+describe('a warehouse held by another process', () => {
+	it('is refused with a message saying so, and exit status 1', async () => {
+		const dir = tempDir('locked');
+		const db = path.join(dir, 'w.duckdb');
+		expect((await cli('import', '--db', db, extract())).code).toBe(0);
+		// Another process (as the dashboard server would) opens the warehouse and keeps it.
+		const holder = spawn(
+			process.execPath,
+			[
+				'--import',
+				'tsx',
+				'-e',
+				`const { openWarehouse } = await import(${JSON.stringify(path.resolve('src/lib/server/warehouse/warehouse.ts'))});
+				await openWarehouse(${JSON.stringify(db)}); console.log('ready'); setInterval(() => {}, 1000);`
+			],
+			{ stdio: ['ignore', 'pipe', 'inherit'] }
+		);
+		try {
+			await new Promise<void>((resolve, reject) => {
+				holder.stdout.on('data', (d: Buffer) => d.toString().includes('ready') && resolve());
+				holder.on('exit', (c) => reject(new Error(`holder exited ${c}`)));
+			});
+			const r = await cli('batches', '--db', db);
+			expect(r.code).toBe(1);
+			expect(r.stderr).toMatch(/in use by another process \(PID \d+\)/);
+		} finally {
+			holder.kill();
+		}
+	});
+});
