@@ -1,0 +1,53 @@
+/**
+ * `npm run bench`: import speed and the time of the full metric set over a generated extract
+ * of about 1 million events (BENCH_CHILDREN changes the size). Prints figures only; targets
+ * and the machine they were measured on live in docs/performance.md.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import path from 'node:path';
+import { generateDemo } from '../../src/lib/server/demo/generate.ts';
+import { importExtract } from '../../src/lib/server/import/import.ts';
+import { computeMetrics } from '../../src/lib/server/metrics/compute.ts';
+import { openWarehouse } from '../../src/lib/server/warehouse/warehouse.ts';
+
+const children = Number(process.env.BENCH_CHILDREN ?? 200_000);
+const work = mkdtempSync(path.join(tmpdir(), 'fp-bench-'));
+const seconds = (start: bigint) => Number(process.hrtime.bigint() - start) / 1e9;
+
+try {
+	console.log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`);
+	let t = process.hrtime.bigint();
+	const generated = await generateDemo({ outDir: path.join(work, 'demo'), children, years: 3, seed: 1, end: '2026-03-31' });
+	const rows = Object.values(generated.rows).reduce((a, b) => a + b, 0);
+	console.log(`generate: ${generated.events} events, ${rows} rows in all, ${seconds(t).toFixed(1)} s`);
+
+	const warehouse = await openWarehouse(path.join(work, 'bench.duckdb'), { create: true });
+	t = process.hrtime.bigint();
+	const report = await importExtract(warehouse, generated.extractDir, { actor: 'bench' });
+	const importSeconds = seconds(t);
+	if (report.status !== 'committed') throw new Error(`import failed: ${JSON.stringify(report.errors)}`);
+	const loaded = report.files.reduce((a, f) => a + f.rows_loaded, 0);
+	const read = report.files.reduce((a, f) => a + f.rows_read, 0);
+	console.log(`import: ${read} rows read, ${loaded} loaded in ${importSeconds.toFixed(1)} s = ${Math.round(read / importSeconds)} rows/s`);
+
+	const periods = [
+		{ label: '12 months', from: '2025-04-01', to: '2026-03-31', by: null },
+		{ label: '36 months', from: '2023-04-01', to: '2026-03-31', by: null },
+		{ label: '12 months by month', from: '2025-04-01', to: '2026-03-31', by: 'month' as const },
+		{ label: '12 months by area', from: '2025-04-01', to: '2026-03-31', by: 'area' as const }
+	];
+	await computeMetrics(warehouse, { from: '2025-04-01', to: '2026-03-31' }); // warm up
+	for (const p of periods) {
+		const runs: number[] = [];
+		for (let i = 0; i < 3; i++) {
+			t = process.hrtime.bigint();
+			await computeMetrics(warehouse, { from: p.from, to: p.to, by: p.by });
+			runs.push(seconds(t) * 1000);
+		}
+		console.log(`metrics, all 19, ${p.label}: median ${runs.sort((a, b) => a - b)[1].toFixed(0)} ms`);
+	}
+	await warehouse.close();
+} finally {
+	rmSync(work, { recursive: true, force: true });
+}
