@@ -1,0 +1,119 @@
+/**
+ * The front door: contacts, referrals, and the children known to several agencies.
+ * Definitions: metrics.md, "Metrics". The SQL contract: ../definition.ts.
+ */
+import { defineMetric } from '../definition.ts';
+
+export const contactsPer10k = defineMetric({
+	key: 'contacts_per_10k',
+	title: 'Contacts per 10,000 children',
+	definition:
+		'Contacts received in the period (by their received date in UK time) per 10,000 children living in the partnership or the chosen area, for the period as chosen (not annualised).',
+	numerator: 'Contacts with received date in the period',
+	denominator: 'Child population (latest mid-year estimate no later than the period\'s end year)',
+	unit: 'per_10k',
+	higherIsBetter: null,
+	sources: ['contacts'],
+	sql: (q) => `
+		SELECT grp, count(*) AS source_rows, count(*) AS num
+		FROM (${q.rows('contacts', { on: 'e.d_received_on' })})
+		GROUP BY grp`
+});
+
+export const referralsPer10k = defineMetric({
+	key: 'referrals_per_10k',
+	title: 'Referrals per 10,000 children',
+	definition:
+		'Referrals accepted by children\'s social care and received in the period, per 10,000 children living in the partnership or the chosen area, for the period as chosen (not annualised).',
+	numerator: 'Referrals with received date in the period',
+	denominator: 'Child population (latest mid-year estimate no later than the period\'s end year)',
+	unit: 'per_10k',
+	higherIsBetter: null,
+	sources: ['referrals'],
+	sql: (q) => `
+		SELECT grp, count(*) AS source_rows, count(*) AS num
+		FROM (${q.rows('referrals', { on: 'e.d_received_on' })})
+		GROUP BY grp`
+});
+
+export const reReferrals12mPct = defineMetric({
+	key: 're_referrals_12m_pct',
+	title: 'Re-referrals within 12 months',
+	definition:
+		'Of the referrals received in the period, the percentage whose child had another referral received within the 12 months before it: on or after the same day 12 months earlier and strictly before its date (a referral on the same date does not count). The earlier referral may be outside the period and any filter.',
+	numerator: 'Referrals in the period whose child had another referral in the 12 months before',
+	denominator: 'Referrals with received date in the period',
+	unit: 'percent',
+	higherIsBetter: false,
+	sources: ['referrals'],
+	// The look-back reads the whole referrals table: it is never filtered (metrics.md).
+	// `x - INTERVAL 12 MONTH` takes 29 February to 28 February.
+	sql: (q) => `
+		SELECT grp, count(*) AS source_rows, count(*) AS den, count(*) FILTER (WHERE earlier) AS num
+		FROM (
+			SELECT r.grp, EXISTS (
+				SELECT 1 FROM referrals o
+				WHERE o.child_id = r.child_id
+					AND o.d_received_on >= CAST(r.d_received_on - INTERVAL 12 MONTH AS DATE)
+					AND o.d_received_on < r.d_received_on
+			) AS earlier
+			FROM (${q.rows('referrals', { on: 'e.d_received_on' })}) r
+		)
+		GROUP BY grp`
+});
+
+export const referralDecision1wdPct = defineMetric({
+	key: 'referral_decision_1wd_pct',
+	title: 'Referral decisions within 1 working day',
+	definition:
+		'Of the referrals received in the period, the percentage with a decision recorded within one working day of the received date (working days after the received date up to the decision date, in UK dates). A referral not yet decided counts as late; a decision after the period counts on its recorded date.',
+	numerator: 'Referrals in the period decided within 1 working day',
+	denominator: 'Referrals with received date in the period (undecided ones count as late)',
+	unit: 'percent',
+	higherIsBetter: true,
+	sources: ['referrals'],
+	sql: (q) => `
+		SELECT grp, count(*) AS source_rows, count(*) AS den,
+			count(*) FILTER (WHERE d_decided_on IS NOT NULL AND d_decided_wdn - d_received_wdn <= 1) AS num
+		FROM (${q.rows('referrals', { on: 'e.d_received_on' })})
+		GROUP BY grp`
+});
+
+export const multiAgencyChildrenPct = defineMetric({
+	key: 'multi_agency_children_pct',
+	title: 'Children involving 2 or more agencies',
+	definition:
+		'Of the children with at least one involved agency in the period, the percentage with two or more. A child\'s involved agencies are the source agencies of its contacts and referrals received in the period (a source code alone adds none), both agencies of its information requests made in the period, and the agencies that attended its meetings held in the period. Children\'s social care counts like any other agency.',
+	numerator: 'Children with 2 or more distinct involved agencies',
+	denominator: 'Children with 1 or more involved agency',
+	unit: 'percent',
+	higherIsBetter: true,
+	sources: ['contacts', 'referrals', 'info_requests', 'meeting_attendance'],
+	// The filters apply to the underlying rows literally (metrics.md, "Filters"): under an
+	// agency filter a child's involved agencies come only from the rows that agency's
+	// filter keeps (its contacts and referrals, the requests it makes or answers, with both
+	// of their agencies, and its own attendance). Rows of no child add no child.
+	sql: (q) => `
+		WITH involved AS (
+			SELECT grp, child_id, source_agency_code AS agency FROM (${q.rows('contacts', { on: 'e.d_received_on' })})
+			UNION ALL
+			SELECT grp, child_id, source_agency_code FROM (${q.rows('referrals', { on: 'e.d_received_on' })})
+			UNION ALL
+			SELECT grp, child_id, UNNEST([requesting_agency_code, responding_agency_code])
+			FROM (${q.rows('info_requests', { on: 'e.d_requested_on' })})
+			UNION ALL
+			SELECT grp, child_id, CASE WHEN attended THEN agency_code END
+			FROM (${q.rows('meeting_attendance', { on: 'p.held_on' })})
+		), per_agency AS (
+			SELECT grp, child_id, agency, count(*) AS source_rows FROM involved GROUP BY grp, child_id, agency
+		), per_child AS (
+			-- count(agency) skips the null agency: distinct agencies, without a DISTINCT aggregate.
+			SELECT grp, child_id, sum(source_rows) AS source_rows, count(agency) AS agencies
+			FROM per_agency GROUP BY grp, child_id
+		)
+		SELECT grp, CAST(sum(source_rows) AS BIGINT) AS source_rows,
+			count(*) FILTER (WHERE child_id IS NOT NULL AND agencies >= 1) AS den,
+			count(*) FILTER (WHERE child_id IS NOT NULL AND agencies >= 2) AS num
+		FROM per_child
+		GROUP BY grp`
+});

@@ -1,0 +1,142 @@
+/**
+ * Working together: information sharing, escalations and attendance at conferences.
+ * Definitions: metrics.md, "Metrics". The SQL contract: ../definition.ts.
+ */
+import { defineMetric } from '../definition.ts';
+
+/** 24 hours of elapsed time in microseconds: whole numbers, so exactly 24 hours is on time. */
+const URGENT_LIMIT_US = 24 * 3600 * 1_000_000;
+
+export const infoRequestOnTimePct = defineMetric({
+	key: 'info_request_on_time_pct',
+	title: 'Information requests answered on time',
+	definition:
+		'Of the information requests made in the period, the percentage answered on time: an urgent request within 24 hours of elapsed time (a night when the clocks change lasts 23 or 25 hours), a routine one within 5 working days of the request date. An unanswered request counts as late; an answer after the period counts on its recorded time.',
+	numerator: 'Requests made in the period answered on time',
+	denominator: 'Requests with requested date in the period (unanswered ones count as late)',
+	unit: 'percent',
+	higherIsBetter: true,
+	sources: ['info_requests'],
+	sql: (q) => `
+		SELECT grp, count(*) AS source_rows, count(*) AS den,
+			count(*) FILTER (WHERE responded_at IS NOT NULL AND CASE priority
+				WHEN 'urgent' THEN epoch_us(responded_at) - epoch_us(requested_at) <= ${URGENT_LIMIT_US}
+				ELSE d_responded_wdn - d_requested_wdn <= 5 END) AS num
+		FROM (${q.rows('info_requests', { on: 'e.d_requested_on' })})
+		GROUP BY grp`
+});
+
+export const infoRequestMedianHours = defineMetric({
+	key: 'info_request_median_hours',
+	title: 'Median hours to answer an information request',
+	definition:
+		'The median elapsed time, in hours, from request to answer, over the requests made in the period that have been answered.',
+	numerator: null,
+	denominator: null,
+	unit: 'hours',
+	higherIsBetter: false,
+	sources: ['info_requests'],
+	sql: (q) => `
+		SELECT grp, count(*) AS source_rows,
+			quantile_cont(d_response_hours, 0.5) AS val, count(d_response_hours) AS n
+		FROM (${q.rows('info_requests', { on: 'e.d_requested_on' })})
+		GROUP BY grp`
+});
+
+export const escalationsPer100Referrals = defineMetric({
+	key: 'escalations_per_100_referrals',
+	title: 'Escalations per 100 referrals',
+	definition: 'Escalations (professional disagreements) raised in the period for every 100 referrals received in the period.',
+	numerator: 'Escalations raised in the period',
+	denominator: 'Referrals with received date in the period',
+	unit: 'per_100',
+	higherIsBetter: null,
+	sources: ['escalations', 'referrals'],
+	sql: (q) => `
+		SELECT grp, count(*) FILTER (WHERE escalation) AS source_rows,
+			count(*) FILTER (WHERE escalation) AS num, count(*) FILTER (WHERE NOT escalation) AS den
+		FROM (
+			SELECT grp, true AS escalation FROM (${q.rows('escalations', { on: 'e.raised_on' })})
+			UNION ALL
+			SELECT grp, false FROM (${q.rows('referrals', { on: 'e.d_received_on' })})
+		)
+		GROUP BY grp`
+});
+
+export const escalationsStage3Pct = defineMetric({
+	key: 'escalations_stage3_pct',
+	title: 'Escalations reaching stage 3 or higher',
+	definition: 'Of the escalations raised in the period, the percentage whose highest stage reached is 3 or 4.',
+	numerator: 'Escalations raised in the period reaching stage 3 or higher',
+	denominator: 'Escalations raised in the period',
+	unit: 'percent',
+	higherIsBetter: false,
+	sources: ['escalations'],
+	sql: (q) => `
+		SELECT grp, count(*) AS source_rows, count(*) AS den, count(*) FILTER (WHERE highest_stage >= 3) AS num
+		FROM (${q.rows('escalations', { on: 'e.raised_on' })})
+		GROUP BY grp`
+});
+
+export const escalationResolutionMedianDays = defineMetric({
+	key: 'escalation_resolution_median_days',
+	title: 'Median days to close an escalation',
+	definition:
+		'The median number of days from raising to closing, over the escalations closed in the period (whatever their outcome).',
+	numerator: null,
+	denominator: null,
+	unit: 'days',
+	higherIsBetter: false,
+	sources: ['escalations'],
+	sql: (q) => `
+		SELECT grp, count(*) AS source_rows, quantile_cont(resolved_on - raised_on, 0.5) AS val, count(*) AS n
+		FROM (${q.rows('escalations', { on: 'e.resolved_on' })})
+		GROUP BY grp`
+});
+
+export const escalationsOpenAtEnd = defineMetric({
+	key: 'escalations_open_at_end',
+	title: 'Escalations open at the end of the period',
+	definition: 'The number of escalations raised on or before the period\'s last day and not closed on or before it.',
+	numerator: null,
+	denominator: null,
+	unit: 'count',
+	higherIsBetter: false,
+	sources: ['escalations'],
+	// A position at a date rather than a flow: its source rows are every escalation raised
+	// by then. By month, the position at each month's end (the last month's at `to`).
+	sql: (q) => {
+		const rows = q.rows('escalations', { on: 'e.raised_on', within: 'to' });
+		return q.by === 'month'
+			? `
+				SELECT m.grp, count(*) AS source_rows,
+					count(*) FILTER (WHERE r.resolved_on IS NULL OR r.resolved_on > m.at) AS num
+				FROM (${q.monthEnds()}) m JOIN (${rows}) r ON r.raised_on <= m.at
+				GROUP BY m.grp`
+			: `
+				SELECT grp, count(*) AS source_rows, count(*) FILTER (WHERE resolved_on IS NULL OR resolved_on > ${q.to}) AS num
+				FROM (${rows})
+				GROUP BY grp`;
+	}
+});
+
+export const icpcPartnerAttendancePct = defineMetric({
+	key: 'icpc_partner_attendance_pct',
+	title: 'Partner attendance at initial child protection conferences',
+	definition:
+		'Of the invitations of partner agencies (any sector but children\'s social care) to initial child protection conferences held in the period, the percentage attended.',
+	numerator: 'Invitations of partners to ICPCs held in the period that were attended',
+	denominator: 'Invitations of partners (not children\'s social care) to ICPCs held in the period',
+	unit: 'percent',
+	higherIsBetter: true,
+	sources: ['meeting_attendance'],
+	sql: (q) => `
+		SELECT grp, count(*) AS source_rows,
+			count(*) FILTER (WHERE invited AND partner) AS den,
+			count(*) FILTER (WHERE invited AND partner AND attended) AS num
+		FROM (
+			SELECT *, d_sector IS DISTINCT FROM 'children_social_care' AS partner
+			FROM (${q.rows('meeting_attendance', { on: 'p.held_on', where: `p.meeting_type = 'icpc'` })})
+		)
+		GROUP BY grp`
+});
