@@ -191,14 +191,19 @@ export: writes every row of ${table} as CSV ("-" for standard output).
 }
 
 const docsCommand: Command = {
-	help: `Usage: cli docs [--out <file | ->]
+	help: `Usage: cli docs [--out <file | ->] [--metrics <file | ->]
 
-Writes the data dictionary (every table, column, rule and code list, generated from the
-schema) as Markdown; by default to standard output.
+Writes the generated documentation as Markdown: the data dictionary (every table, column,
+rule and code list, from the schema) to --out, and the metric definitions (from the registry)
+to --metrics. With neither, the data dictionary goes to standard output.
 `,
 	async run(args, ctx) {
-		const { values } = parse(args, { out: { type: 'string' } }, false);
-		await writeOut(ctx.out, values.out ?? '-', dataDictionary());
+		const { values } = parse(args, { out: { type: 'string' }, metrics: { type: 'string' } }, false);
+		if (values.out || !values.metrics) await writeOut(ctx.out, values.out ?? '-', dataDictionary());
+		if (values.metrics) {
+			const { metricDefinitionsDoc } = await import('../lib/server/metrics/doc.ts');
+			await writeOut(ctx.out, values.metrics, metricDefinitionsDoc());
+		}
 		return 0;
 	}
 };
@@ -231,7 +236,7 @@ Commands:
   benchmarks  import|export --db <w> <file.csv>            published comparators
   generate    --out <dir> [--children N] [--years Y] [--seed S] [--format csv|parquet]
   demo        --db <new warehouse>                         generate and import the demo
-  docs        [--out <file>]                               the data dictionary as Markdown
+  docs        [--out <file>] [--metrics <file>]            the data dictionary, metric definitions
 
 "<command> --help" says more. Exit status: 0 success, 1 failed, 2 usage error.
 `;

@@ -16,3 +16,10 @@ describe('the data dictionary', () => {
 		}
 	});
 });
+
+describe('the metric definitions document', () => {
+	it('is committed as generated from the registry (run `npm run docs` after changing a definition)', async () => {
+		const { metricDefinitionsDoc } = await import('../metrics/doc.ts');
+		expect(readFileSync('docs/metric-definitions.md', 'utf8')).toBe(metricDefinitionsDoc());
+	});
+});
