@@ -8,7 +8,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Table } from '../schema/types.ts';
 import { replacedTableName } from '../warehouse/ddl.ts';
-import { derivingSelect, staleCondition, WATCHED_COLUMNS } from '../warehouse/derived.ts';
+import { derivingSelect, staleCondition, WATCHED_COLUMNS, withoutDerived } from '../warehouse/derived.ts';
 import { ident, literal } from '../warehouse/sql.ts';
 import { exec, query } from '../warehouse/warehouse.ts';
 import { judgeSelect, rawJson } from './validate.ts';
@@ -32,6 +32,7 @@ export interface LoadResult {
  * `_all` (every reason) and `_reference_only` (the only reasons are missing references).
  */
 function checkedSelect(table: Table, judged: string): string {
+	// `judged` is a subquery: judging and checking make one table, not two copies of every row.
 	const joins: string[] = [];
 	const fkReasons: string[] = [];
 	table.columns.forEach((c, i) => {
@@ -80,33 +81,32 @@ export async function judgeAndLoad(
 	batch: number,
 	mode: 'file' | 'retry' | 'settings'
 ): Promise<LoadResult> {
-	const judged = temp('judged', table);
 	const checked = temp('checked', table);
-	const ok = temp('ok', table);
-	await exec(conn, `CREATE TEMP TABLE ${judged} AS ${judgeSelect(table, staged)}`);
-	await exec(conn, `CREATE TEMP TABLE ${checked} AS ${checkedSelect(table, judged)}`);
-	await exec(conn, `DROP TABLE ${judged}`);
+	const okKeys = temp('ok_keys', table);
+	await exec(conn, `CREATE TEMP TABLE ${checked} AS ${checkedSelect(table, `(${judgeSelect(table, staged)})`)}`);
 	if (mode === 'settings') {
 		return { loaded: 0, replaced: 0, quarantined: await count(conn, `${checked} WHERE len(_all) > 0`), checked };
 	}
-	await exec(conn, `CREATE TEMP TABLE ${ok} AS SELECT * FROM ${checked} WHERE len(_all) = 0`);
+	const ok = `(SELECT * FROM ${checked} WHERE len(_all) = 0)`;
+	// Only the keys are copied, for the replacement steps; the rows are read from `checked`.
+	await exec(conn, `CREATE TEMP TABLE ${okKeys} AS SELECT ${table.primaryKey.map(ident).join(', ')} FROM ${ok}`);
 	await noteTouched(conn, table, ok);
 	const target = ident(table.name);
-	const replaced = await count(conn, `${target} t WHERE EXISTS (SELECT 1 FROM ${ok} o WHERE ${keyMatch(table, 't', 'o')})`);
+	const matchesOk = `EXISTS (SELECT 1 FROM ${okKeys} o WHERE ${keyMatch(table, 't', 'o')})`;
+	const replaced = await count(conn, `${target} t WHERE ${matchesOk}`);
 	if (replaced > 0) {
 		await exec(
 			conn,
-			`INSERT INTO ${ident(replacedTableName(table))} SELECT t.*, $batch AS _replaced_by FROM ${target} t
-			WHERE EXISTS (SELECT 1 FROM ${ok} o WHERE ${keyMatch(table, 't', 'o')})`,
+			`INSERT INTO ${ident(replacedTableName(table))} SELECT t.*, $batch AS _replaced_by FROM ${target} t WHERE ${matchesOk}`,
 			{ batch }
 		);
-		await exec(conn, `DELETE FROM ${target} t WHERE EXISTS (SELECT 1 FROM ${ok} o WHERE ${keyMatch(table, 't', 'o')})`);
+		await exec(conn, `DELETE FROM ${target} t WHERE ${matchesOk}`);
 	}
 	const extra = [`$batch::INTEGER AS _batch`];
 	if (table.replaceOnlyIfNotOlder) extra.push('s._extracted_on AS _extracted_on');
 	await exec(conn, `INSERT INTO ${target} BY NAME ${derivingSelect(table, ok, extra)}`, { batch });
-	const loaded = await count(conn, ok);
-	await exec(conn, `DROP TABLE ${ok}`);
+	const loaded = await count(conn, okKeys);
+	await exec(conn, `DROP TABLE ${okKeys}`);
 	let quarantined = 0;
 	if (mode === 'file') {
 		quarantined = await count(conn, `${checked} WHERE len(_all) > 0`);
@@ -172,7 +172,7 @@ export async function recomputeStale(conn: DuckDBConnection, tables: readonly Ta
 		const n = await count(conn, rewrite);
 		if (n > 0) {
 			await exec(conn, `DELETE FROM ${ident(table.name)} WHERE ${where}`);
-			await exec(conn, `INSERT INTO ${ident(table.name)} BY NAME ${derivingSelect(table, rewrite, ['s._batch AS _batch'])}`);
+			await exec(conn, `INSERT INTO ${ident(table.name)} BY NAME ${derivingSelect(table, withoutDerived(table, rewrite), ['s._batch AS _batch'])}`);
 		}
 		await exec(conn, `DROP TABLE ${rewrite}`);
 		total += n;

@@ -5,6 +5,8 @@
  *
  * Stages, each a SELECT over the previous one:
  *  1. `raw`:    the staged text, trimmed, empty → null (column `r_<name>`);
+ *  1b. for timestamps, the regular expression's parts (`p_<name>`) and the naive local time
+ *      (`n_<name>`), each computed once per value (macros repeat their argument's work);
  *  2. `typed`:  the typed value (`<name>`), null where the text does not parse;
  *  3. `judged`: `_reasons`, every broken rule of the row on its own;
  *  4. `checked` (see ./load.ts): references, keys repeated in the file, children's extract dates.
@@ -32,18 +34,18 @@ export const VALIDATION_MACROS = [
 	`CREATE OR REPLACE TEMP MACRO fp_ts_naive(p) AS
 		CASE WHEN p.d <> '' AND coalesce(nullif(p.h, ''), '00') <= '23' THEN TRY_CAST(fp_ts_text(p) AS TIMESTAMP) END`,
 	// The earlier of two instants with this London wall-clock time, or null when none has it.
+	// UK clocks change only in the small hours of March and October (1990 to 2040), so the
+	// costly round trips are needed only there (time zone conversions dominate an import).
 	`CREATE OR REPLACE TEMP MACRO fp_london(n) AS CASE
+		WHEN NOT (month(n) IN (3, 4, 10, 11) AND hour(n) < 3) THEN timezone('Europe/London', n)
 		WHEN timezone('Europe/London', timezone('Europe/London', n) - INTERVAL 1 HOUR) = n THEN timezone('Europe/London', n) - INTERVAL 1 HOUR
 		WHEN timezone('Europe/London', timezone('Europe/London', n)) = n THEN timezone('Europe/London', n) END`,
-	`CREATE OR REPLACE TEMP MACRO fp_ts_of(p) AS CASE
-		WHEN fp_ts_naive(p) IS NULL THEN NULL
-		WHEN p.o = '' THEN fp_london(fp_ts_naive(p))
+	/** The instant of parts `p` whose naive local time is `n` (both computed once per value, in earlier stages). */
+	`CREATE OR REPLACE TEMP MACRO fp_ts_from(p, n) AS CASE
+		WHEN n IS NULL THEN NULL
+		WHEN p.o = '' THEN fp_london(n)
 		ELSE TRY_CAST(fp_ts_text(p) || CASE WHEN p.o = 'Z' THEN '+00:00' WHEN length(p.o) = 5 THEN left(p.o, 3) || ':' || right(p.o, 2) ELSE p.o END AS TIMESTAMPTZ)
 		END`,
-	`CREATE OR REPLACE TEMP MACRO fp_ts(r) AS fp_ts_of(fp_ts_parts(r))`,
-	/** A valid local time that the clocks skip. */
-	`CREATE OR REPLACE TEMP MACRO fp_ts_skipped(r) AS
-		fp_ts_naive(fp_ts_parts(r)) IS NOT NULL AND fp_ts_parts(r).o = '' AND fp_ts(r) IS NULL`,
 	`CREATE OR REPLACE TEMP MACRO fp_list(r) AS
 		nullif(list_sort(list_distinct(list_filter(list_transform(string_split(r, ';'), x -> trim(x)), x -> x <> ''))), [])`
 ];
@@ -65,7 +67,7 @@ function parseExpr(c: Column): string {
 		case 'date':
 			return `CASE WHEN regexp_full_match(${r}, '[0-9]{4}-[0-9]{2}-[0-9]{2}') THEN TRY_CAST(${r} AS DATE) END`;
 		case 'timestamp':
-			return `fp_ts(${r})`;
+			return `fp_ts_from(${ident(`p_${c.name}`)}, ${ident(`n_${c.name}`)})`;
 		case 'month':
 			return `CASE WHEN regexp_full_match(${r}, '[0-9]{4}-[0-9]{2}') AND TRY_CAST(${r} || '-01' AS DATE) IS NOT NULL THEN ${r} END`;
 		case 'list':
@@ -97,8 +99,10 @@ function columnReasons(c: Column): string[] {
 	const out: string[] = [];
 	if (c.required) out.push(say(`${r} IS NULL`, 'required, but empty'));
 	if (c.type === 'timestamp') {
-		out.push(say(`${r} IS NOT NULL AND fp_ts_skipped(${r})`, 'this UK local time does not exist (the clocks went forward)'));
-		out.push(say(`${r} IS NOT NULL AND ${v} IS NULL AND NOT fp_ts_skipped(${r})`, FORMAT_SAYS.timestamp));
+		// A valid wall-clock time without an offset that has no instant: skipped by the clocks.
+		const skipped = `${ident(`n_${c.name}`)} IS NOT NULL AND ${ident(`p_${c.name}`)}.o = '' AND ${v} IS NULL`;
+		out.push(say(skipped, 'this UK local time does not exist (the clocks went forward)'));
+		out.push(say(`${r} IS NOT NULL AND ${v} IS NULL AND NOT (${skipped})`, FORMAT_SAYS.timestamp));
 	} else if (FORMAT_SAYS[c.type]) {
 		out.push(say(`${r} IS NOT NULL AND ${v} IS NULL`, FORMAT_SAYS[c.type]));
 	}
@@ -155,12 +159,21 @@ function ruleReason(rule: RowRule): string {
 export function judgeSelect(table: Table, staged: string): string {
 	const prov = PROVENANCE.join(', ');
 	const rawCols = table.columns.map((c) => `nullif(trim(${ident(c.name)}, ${WHITESPACE}), '') AS ${ident(raw(c))}`);
+	const timestamps = table.columns.filter((c) => c.type === 'timestamp');
+	const parts = timestamps.map((c) => `fp_ts_parts(${ident(raw(c))}) AS ${ident(`p_${c.name}`)}`);
+	const naive = timestamps.map((c) => `fp_ts_naive(${ident(`p_${c.name}`)}) AS ${ident(`n_${c.name}`)}`);
 	const typedCols = table.columns.map((c) => `${parseExpr(c)} AS ${ident(c.name)}`);
 	const reasons = [...table.columns.flatMap(columnReasons), ...table.rules.map(ruleReason)];
-	return `SELECT *, list_filter([${reasons.join(',\n')}]::VARCHAR[], x -> x IS NOT NULL) AS _reasons
+	const keep = [...table.columns.map((c) => ident(raw(c))), ...timestamps.flatMap((c) => [ident(`p_${c.name}`), ident(`n_${c.name}`)])];
+	const parsing = timestamps.flatMap((c) => [ident(`p_${c.name}`), ident(`n_${c.name}`)]);
+	return `SELECT *${parsing.length ? ` EXCLUDE (${parsing.join(', ')})` : ''},
+			list_filter([${reasons.join(',\n')}]::VARCHAR[], x -> x IS NOT NULL) AS _reasons
 		FROM (
-			SELECT ${prov}, ${table.columns.map((c) => ident(raw(c))).join(', ')}, ${typedCols.join(', ')}
-			FROM (SELECT ${prov}, ${rawCols.join(', ')} FROM ${staged})
+			SELECT ${prov}, ${keep.join(', ')}, ${typedCols.join(', ')}
+			FROM (
+				SELECT *${naive.length ? `, ${naive.join(', ')}` : ''}
+				FROM (SELECT *${parts.length ? `, ${parts.join(', ')}` : ''} FROM (SELECT ${prov}, ${rawCols.join(', ')} FROM ${staged}))
+			)
 		)`;
 }
 

@@ -98,11 +98,14 @@ function eventDate(column: string): DerivedColumn {
 	};
 }
 
-/** Working-day number of a date column (or a timestamp column's London date). */
+/**
+ * Working-day number of a date column, or of a timestamp column's London date (read from its
+ * `d_…_on` column, computed once in the inner SELECT: time zone conversions are costly).
+ */
 function workingDayNumber(column: string, type: 'date' | 'timestamp'): DerivedColumn {
 	const base = column.replace(/_(at|on)$/, '');
 	const alias = `cal_${base}`;
-	const dateExpr = type === 'timestamp' ? `CAST(s.${ident(column)} AS DATE)` : `s.${ident(column)}`;
+	const dateExpr = type === 'timestamp' ? `s.${ident(`d_${base}_on`)}` : `s.${ident(column)}`;
 	return {
 		name: `d_${base}_wdn`,
 		sqlType: 'INTEGER',
@@ -217,19 +220,31 @@ export function derivedColumns(table: Table | string): readonly DerivedColumn[] 
 	return DERIVED[name] ?? [];
 }
 
+/** Derived columns computed from the row alone (no join): the inner SELECT computes them once. */
+const fromRowAlone = (d: DerivedColumn) => d.joins.length === 0;
+
 /**
  * `SELECT <columns>, <derived>, <extra> FROM <source> s LEFT JOIN …`: the one SELECT that
- * loads rows into `table` and recomputes them. `source` is a table name or subquery
- * holding the table's typed columns.
+ * loads rows into `table` and recomputes them. `source` is a table name or subquery holding
+ * the table's typed columns (and whatever `extra` reads), but no derived column: use
+ * `withoutDerived` for stored rows.
  */
 export function derivingSelect(table: Table, source: string, extra: string[] = []): string {
 	const derived = derivedColumns(table);
+	const inner = derived.filter(fromRowAlone);
 	const joins = new Map<string, string>();
 	for (const d of derived) for (const j of d.joins) joins.set(j.alias, j.sql);
 	const cols = [
 		...table.columns.map((c) => `s.${ident(c.name)}`),
-		...derived.map((d) => `${d.expr} AS ${ident(d.name)}`),
+		...derived.map((d) => (fromRowAlone(d) ? `s.${ident(d.name)}` : `${d.expr} AS ${ident(d.name)}`)),
 		...extra
 	];
-	return `SELECT ${cols.join(', ')} FROM ${source} s ${[...joins.values()].join(' ')}`;
+	const from = inner.length ? `(SELECT s.*, ${inner.map((d) => `${d.expr} AS ${ident(d.name)}`).join(', ')} FROM ${source} s)` : source;
+	return `SELECT ${cols.join(', ')} FROM ${from} s ${[...joins.values()].join(' ')}`;
+}
+
+/** A subquery of stored rows of `table` (in `from`) without their derived columns, to derive them again. */
+export function withoutDerived(table: Table, from: string): string {
+	const derived = derivedColumns(table);
+	return derived.length ? `(SELECT * EXCLUDE (${derived.map((d) => ident(d.name)).join(', ')}) FROM ${from})` : `(SELECT * FROM ${from})`;
 }

@@ -39,9 +39,20 @@ function plain(value: unknown): unknown {
 	return value;
 }
 
+/** FP_SQL_TIMING=<ms> logs to stderr every statement slower than that (for profiling). */
+const slowMs = Number(process.env.FP_SQL_TIMING ?? NaN);
+async function timed<T>(sql: string, run: () => Promise<T>): Promise<T> {
+	if (Number.isNaN(slowMs)) return run();
+	const start = performance.now();
+	const result = await run();
+	const ms = performance.now() - start;
+	if (ms >= slowMs) process.stderr.write(`[sql ${ms.toFixed(0)} ms] ${sql.replace(/\s+/g, ' ').slice(0, 160)}\n`);
+	return result;
+}
+
 /** Runs a statement and returns its rows as plain objects (BIGINT as number). */
 export async function query<T = Row>(conn: DuckDBConnection, sql: string, params?: Params): Promise<T[]> {
-	const reader = await conn.runAndReadAll(sql, params);
+	const reader = await timed(sql, () => conn.runAndReadAll(sql, params));
 	return reader.getRowObjectsJS().map((row) => {
 		const out: Row = {};
 		for (const [k, v] of Object.entries(row)) out[k] = plain(v);
@@ -51,7 +62,7 @@ export async function query<T = Row>(conn: DuckDBConnection, sql: string, params
 
 /** Runs a statement for its effect. */
 export async function exec(conn: DuckDBConnection, sql: string, params?: Params): Promise<void> {
-	await conn.run(sql, params);
+	await timed(sql, () => conn.run(sql, params));
 }
 
 export interface OpenOptions {
