@@ -11,7 +11,7 @@ import { importExtract } from '../../src/lib/server/import/import.ts';
 import { computeMetrics } from '../../src/lib/server/metrics/compute.ts';
 import { openWarehouse } from '../../src/lib/server/warehouse/warehouse.ts';
 
-const children = Number(process.env.BENCH_CHILDREN ?? 200_000);
+const children = Number(process.env.BENCH_CHILDREN ?? 130_000);
 const work = mkdtempSync(path.join(tmpdir(), 'fp-bench-'));
 const seconds = (start: bigint) => Number(process.hrtime.bigint() - start) / 1e9;
 
