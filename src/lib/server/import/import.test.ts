@@ -402,7 +402,7 @@ describe('import: batches, replacement, retries and undo', () => {
 			}
 		});
 		const before = await snapshot(w);
-		const second = await load(w, {
+		const correction: ExtractSpec = {
 			manifest: { extracted_on: '2025-06-01' },
 			tables: {
 				agencies: [{ agency_code: 'POL', agency_name: 'Police', sector: 'other' }],
@@ -413,7 +413,8 @@ describe('import: batches, replacement, retries and undo', () => {
 					{ contact_id: 'bad', child_id: 'x', received_at: '2024-06-01 09:00', source_code: '6' }
 				]
 			}
-		});
+		};
+		const second = await load(w, correction);
 		expect(second.status).toBe('committed');
 		expect(second.retried).toEqual([{ table: 'referrals', rows_loaded: 1, rows_replaced: 0, rows_waiting: 0 }]);
 		expect(await snapshot(w)).not.toEqual(before);
@@ -422,18 +423,7 @@ describe('import: batches, replacement, retries and undo', () => {
 		expect(await snapshot(w)).toEqual(before);
 		await expect(undoBatch(w, second.batch_id!)).rejects.toThrow(/already undone/);
 		// Undone, the same extract can be imported again.
-		const third = await load(w, {
-			manifest: { extracted_on: '2025-06-01' },
-			tables: {
-				agencies: [{ agency_code: 'POL', agency_name: 'Police', sector: 'other' }],
-				children: [{ ...CHILDREN[0], area_code: 'S' }],
-				contacts: [
-					{ contact_id: 'c1', child_id: A, received_at: '2024-06-05 09:00', source_code: '6', source_agency_code: 'POL' },
-					{ contact_id: 'c7', child_id: B, received_at: '2024-06-01 09:00', source_code: '6' },
-					{ contact_id: 'bad', child_id: 'x', received_at: '2024-06-01 09:00', source_code: '6' }
-				]
-			}
-		});
+		const third = await load(w, correction);
 		expect(third.status).toBe('committed');
 	});
 

@@ -164,23 +164,19 @@ export function staleCondition(table: Table): string | null {
 	return parts.size ? [...parts].join(' OR ') : null;
 }
 
+/** Contacts and referrals: received and decided dates, their working days, the source's sector. */
+const frontDoorColumns = (): DerivedColumn[] => [
+	eventDate('received_at'),
+	workingDayNumber('received_at', 'timestamp'),
+	eventDate('decided_at'),
+	workingDayNumber('decided_at', 'timestamp'),
+	sourceSector(),
+	...childColumns()
+];
+
 const DERIVED: Record<string, DerivedColumn[]> = {
-	contacts: [
-		eventDate('received_at'),
-		workingDayNumber('received_at', 'timestamp'),
-		eventDate('decided_at'),
-		workingDayNumber('decided_at', 'timestamp'),
-		sourceSector(),
-		...childColumns()
-	],
-	referrals: [
-		eventDate('received_at'),
-		workingDayNumber('received_at', 'timestamp'),
-		eventDate('decided_at'),
-		workingDayNumber('decided_at', 'timestamp'),
-		sourceSector(),
-		...childColumns()
-	],
+	contacts: frontDoorColumns(),
+	referrals: frontDoorColumns(),
 	assessments: [workingDayNumber('started_on', 'date'), workingDayNumber('completed_on', 'date'), ...childColumns()],
 	s47_enquiries: [workingDayNumber('started_on', 'date'), workingDayNumber('icpc_on', 'date'), ...childColumns()],
 	cp_plans: [...childColumns()],
