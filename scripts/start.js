@@ -7,31 +7,21 @@
  * partnership's extract and settings and imports them into data/demo.duckdb. With
  * DATABASE_PATH it serves that warehouse and never creates demo data.
  */
-import { spawnSync, spawn } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const built = path.join(root, 'build', 'handler.js');
-
-function newest(p) {
-	const s = statSync(p);
-	if (!s.isDirectory()) return s.mtimeMs;
-	let max = s.mtimeMs;
-	for (const entry of readdirSync(p)) max = Math.max(max, newest(path.join(p, entry)));
-	return max;
-}
+import { buildIfNeeded, root } from './build-if-needed.js';
 
 function run(command, args, env = process.env) {
 	const r = spawnSync(command, args, { cwd: root, stdio: 'inherit', env });
 	if (r.status !== 0) process.exit(r.status ?? 1);
 }
 
-const sources = ['src', 'static', 'svelte.config.js', 'vite.config.ts', 'package.json'].map((p) => path.join(root, p)).filter(existsSync);
-if (!existsSync(built) || Math.max(...sources.map(newest)) > statSync(built).mtimeMs) {
-	console.log('Building the dashboard…');
-	run(process.execPath, [path.join(root, 'node_modules', 'vite', 'bin', 'vite.js'), 'build']);
+try {
+	buildIfNeeded();
+} catch (e) {
+	console.error(e.message);
+	process.exit(1);
 }
 
 const env = { ...process.env, PORT: process.env.PORT ?? '3000' };
