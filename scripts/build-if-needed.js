@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const built = path.join(root, 'build', 'handler.js');
 
+/** @param {string} p */
 function newest(p) {
 	const s = statSync(p);
 	if (!s.isDirectory()) return s.mtimeMs;
@@ -18,7 +19,10 @@ function newest(p) {
 	return max;
 }
 
-/** True when it built; exits the process when the build fails. */
+/**
+ * True when it built; throws when the build fails.
+ * @param {(message: string) => void} [log]
+ */
 export function buildIfNeeded(log = console.log) {
 	const sources = ['src', 'static', 'svelte.config.js', 'vite.config.ts', 'package.json'].map((p) => path.join(root, p)).filter(existsSync);
 	if (existsSync(built) && Math.max(...sources.map(newest)) <= statSync(built).mtimeMs) return false;

@@ -9,7 +9,6 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
-// @ts-expect-error: a plain JavaScript module of the project's scripts
 import { buildIfNeeded, root } from '../../scripts/build-if-needed.js';
 
 declare module 'vitest' {
@@ -34,7 +33,7 @@ let server: ChildProcess | undefined;
 let work: string | undefined;
 
 export async function setup(project: TestProject): Promise<void> {
-	(buildIfNeeded as (log?: (m: string) => void) => boolean)((m) => process.stderr.write(`${m}\n`));
+	buildIfNeeded((m) => process.stderr.write(`${m}\n`));
 	work = mkdtempSync(path.join(tmpdir(), 'fp-browser-'));
 	const db = path.join(work, 'demo.duckdb');
 	const made = spawnSync(

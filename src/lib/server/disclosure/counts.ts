@@ -1,0 +1,63 @@
+/**
+ * Single figures: primary suppression of a count, publication rounding, and the shown form
+ * of counts and derived values. Every other part of this module builds on these.
+ */
+import { checkPolicy } from './policy.ts';
+import type { DisclosurePolicy, DisclosureSymbol, Shown } from './types.ts';
+
+/** Publication counts are rounded to a multiple of this. */
+export const PUBLICATION_COUNT_BASE = 5;
+
+const SYMBOLS: readonly DisclosureSymbol[] = ['c', 'z', 'x'];
+
+/** A figure replaced by its symbol. */
+export function symbolOnly(symbol: DisclosureSymbol): Shown {
+	return { value: null, symbol };
+}
+
+/** Throws unless `n` is a count: a whole number, not negative. */
+export function assertCount(n: number, what = 'a count'): void {
+	if (!Number.isSafeInteger(n) || n < 0) throw new Error(`${what} must be a whole number ≥ 0, not ${n}`);
+}
+
+/** Primary suppression: whether a count is from 1 to the threshold (zero never is). */
+export function isSmall(n: number, policy: DisclosurePolicy): boolean {
+	return n >= 1 && n <= policy.threshold;
+}
+
+/**
+ * The shown form of a count whose suppression is already decided (`suppressed`, on the
+ * unrounded value): `c`, or the count, rounded to the nearest 5 under the publication
+ * profile. Zero is always 0.
+ */
+export function showCount(n: number, suppressed: boolean, policy: DisclosurePolicy): Shown {
+	if (suppressed) return symbolOnly('c');
+	const value = policy.profile === 'publication' ? Math.round(n / PUBLICATION_COUNT_BASE) * PUBLICATION_COUNT_BASE : n;
+	return { value, symbol: null };
+}
+
+/**
+ * One count standing alone (no total shown beside it that it adds up to): 1 to the
+ * threshold is `c`, 0 stays 0, null is `x` (not available); a symbol passes through.
+ */
+export function suppressCount(n: number | null | DisclosureSymbol, policy: DisclosurePolicy): Shown {
+	checkPolicy(policy);
+	if (n === null) return symbolOnly('x');
+	if (typeof n === 'string') {
+		if (!SYMBOLS.includes(n)) throw new Error(`not a disclosure symbol: ${JSON.stringify(n)}`);
+		return symbolOnly(n);
+	}
+	assertCount(n);
+	return showCount(n, isSmall(n, policy), policy);
+}
+
+/** How a derived value (not a count) is rounded under the publication profile. */
+export type Precision = 'whole' | 'tenth' | 'asis';
+
+/** A derived value (percentage, rate, median) that is shown: rounded only under the publication profile. */
+export function showDerived(value: number, precision: Precision, policy: DisclosurePolicy): Shown {
+	if (policy.profile !== 'publication' || precision === 'asis') return { value, symbol: null };
+	const rounded = precision === 'whole' ? Math.round(value) : Math.round(value * 10) / 10;
+	// Math.round(-0.4) is -0: show it as 0.
+	return { value: rounded === 0 ? 0 : rounded, symbol: null };
+}

@@ -1,0 +1,42 @@
+/**
+ * The disclosure policy of a deployment (disclosure-control.md, "The policy"): the threshold
+ * (counts from 1 to it are suppressed; default 5, never below 3) and the export profile.
+ */
+import { z } from 'zod';
+import type { DisclosurePolicy, PolicySettings } from './types.ts';
+
+/** The lowest threshold a deployment may set. */
+export const MIN_THRESHOLD = 3;
+export const DEFAULT_THRESHOLD = 5;
+export const PROFILES = ['dashboard', 'publication'] as const;
+
+export const DEFAULT_POLICY: Readonly<DisclosurePolicy> = Object.freeze({ threshold: DEFAULT_THRESHOLD, profile: 'dashboard' });
+
+/** Unset, null and blank text (an environment variable set to nothing) mean the default. */
+const unset = (v: unknown) => v === undefined || v === null || (typeof v === 'string' && v.trim() === '');
+
+const settingsSchema = z.object({
+	threshold: z.preprocess(
+		(v) => (unset(v) ? DEFAULT_THRESHOLD : typeof v === 'string' && /^\s*\d+\s*$/.test(v) ? Number(v) : v),
+		z.number({ error: `must be a whole number of at least ${MIN_THRESHOLD}` }).int(`must be a whole number of at least ${MIN_THRESHOLD}`).min(MIN_THRESHOLD, `must be at least ${MIN_THRESHOLD}`)
+	),
+	profile: z.preprocess((v) => (unset(v) ? 'dashboard' : typeof v === 'string' ? v.trim() : v), z.enum(PROFILES, { error: `must be one of ${PROFILES.join(', ')}` }))
+});
+
+/** Checks a policy (throws naming the setting at fault); the policy every function here takes. */
+export function policyFrom(settings: PolicySettings = {}): DisclosurePolicy {
+	const parsed = settingsSchema.safeParse(settings);
+	if (!parsed.success) {
+		const issue = parsed.error.issues[0];
+		const got = settings[issue.path[0] as keyof PolicySettings];
+		throw new Error(`disclosure ${String(issue.path[0])}: ${issue.message} (got ${JSON.stringify(got)})`);
+	}
+	return parsed.data;
+}
+
+/** Refuses a policy built by hand that breaks the rules (every entry point checks). */
+export function checkPolicy(policy: DisclosurePolicy): void {
+	if (!Number.isInteger(policy.threshold) || policy.threshold < MIN_THRESHOLD || !PROFILES.includes(policy.profile)) {
+		throw new Error(`not a valid disclosure policy: ${JSON.stringify(policy)} (threshold a whole number ≥ ${MIN_THRESHOLD}, profile one of ${PROFILES.join(', ')})`);
+	}
+}
