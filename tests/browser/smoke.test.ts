@@ -15,7 +15,8 @@ describe('the dashboard serves the demo warehouse', () => {
 		const page = await context.newPage();
 		const response = await page.goto(inject('baseURL'));
 		expect(response?.status()).toBe(200);
-		await expect(page.locator('h1').textContent()).resolves.toContain('Full Picture');
+		await expect(page.locator('h1').textContent()).resolves.toContain('Partnership priorities');
+		await expect(page.locator('table caption').first().textContent()).resolves.toContain('Priorities');
 		await page.screenshot({ path: screenshotPath('home'), fullPage: true });
 	});
 });
