@@ -1,16 +1,17 @@
-/** How figures are written on pages (the server's disclosure module decides what is shown). */
+/** Figures in a metric's unit, on pages: the charts' formatter with the unit's decimals and suffix. */
+import { formatShown as formatValue } from './charts/format.ts';
+import type { ShownValue, ValueFormat } from './charts/types.ts';
+
 export type Unit = 'per_10k' | 'percent' | 'per_100' | 'working_days' | 'hours' | 'days' | 'count';
 
-const FIGURE = new Intl.NumberFormat('en-GB', { maximumFractionDigits: 1 });
-const COUNT = new Intl.NumberFormat('en-GB', { maximumFractionDigits: 0 });
+/** How a unit is written: decimals and what follows the number. */
+export function unitFormat(unit: Unit): ValueFormat {
+	return unit === 'count' ? { decimals: 0 } : unit === 'percent' ? { decimals: 1, unit: '%' } : { decimals: 1 };
+}
 
 /** A shown figure as text: its symbol when not shown, else the number in its unit. */
-export function formatShown(shown: { value: number | null; symbol?: string | null }, unit: Unit): string {
-	if (shown.symbol) return shown.symbol;
-	if (shown.value === null) return 'x';
-	if (unit === 'count') return COUNT.format(shown.value);
-	const text = FIGURE.format(shown.value).replace(/^-0$/, '0');
-	return unit === 'percent' ? `${text}%` : text;
+export function formatShown(shown: ShownValue, unit: Unit): string {
+	return formatValue(shown, unitFormat(unit));
 }
 
 /** The words of a unit, for axes and headings. */
