@@ -1,0 +1,173 @@
+/**
+ * Every page over a small generated demo partnership (2,000 children, 2 years to 31 March
+ * 2025), imported with its priorities and benchmarks: each returns plain JSON, with data,
+ * and the tables' totals agree with the metrics they stand beside.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateDemo } from '../demo/generate.ts';
+import type { CountTable } from '../disclosure/types.ts';
+import { importExtract } from '../import/import.ts';
+import { METRIC_KEYS } from '../metrics/keys.ts';
+import { importSettings } from '../settings/settings.ts';
+import { openWarehouse, type Warehouse } from '../warehouse/warehouse.ts';
+import { auditsPage } from './audits.ts';
+import { dataPage } from './data.ts';
+import { escalationPage } from './escalation.ts';
+import { filterOptions, type FilterOptions } from './filters.ts';
+import { metricPage } from './metric.ts';
+import { needPage, NEED_DIMENSIONS } from './need.ts';
+import { overviewPage } from './overview.ts';
+import { resolvePeriod, type ResolvedPeriod } from './period.ts';
+import { responsePage } from './response.ts';
+
+const END = '2025-03-31';
+
+let root: string;
+let warehouse: Warehouse;
+let options: FilterOptions;
+let period: ResolvedPeriod;
+
+/** Sum of every cell (or of one column). */
+function sum(table: CountTable, column?: string): number {
+	const j = column === undefined ? null : table.columns.indexOf(column);
+	return table.counts.reduce((s, row) => s + row.reduce<number>((r, n, k) => r + (j === null || k === j ? (n ?? 0) : 0), 0), 0);
+}
+
+/** Plain JSON: nothing lost or changed by a round trip (no Date, BigInt, undefined or NaN). */
+function expectJson(value: unknown): void {
+	expect(JSON.parse(JSON.stringify(value))).toStrictEqual(value);
+}
+
+beforeAll(async () => {
+	root = mkdtempSync(path.join(os.tmpdir(), 'fp-dashboard-demo-'));
+	const generated = await generateDemo({ outDir: path.join(root, 'demo'), children: 2000, years: 2, seed: 1, end: END, threads: 2 });
+	warehouse = await openWarehouse(path.join(root, 'w.duckdb'), { create: true });
+	const report = await importExtract(warehouse, generated.extractDir, { actor: 'test' });
+	if (report.status !== 'committed') throw new Error(JSON.stringify(report.errors));
+	for (const [table, file] of [
+		['priorities', generated.prioritiesFile],
+		['benchmarks', generated.benchmarksFile]
+	] as const) {
+		const r = await importSettings(warehouse, table, file);
+		if (r.status !== 'committed') throw new Error(JSON.stringify(r.errors));
+	}
+	options = await filterOptions(warehouse);
+	period = resolvePeriod({ preset: 'last12' }, options.lastEventDate, END);
+});
+
+afterAll(async () => {
+	await warehouse?.close();
+	if (root) rmSync(root, { recursive: true, force: true });
+});
+
+describe('over the demo partnership', () => {
+	it('filter options and the last 12 months', () => {
+		expect(options.areas.length).toBeGreaterThan(1);
+		expect(options.agencies.length).toBeGreaterThan(5);
+		expect(options.lastEventDate! >= END).toBe(true);
+		expect(period).toMatchObject({ months: 12 });
+		expectJson(options);
+	});
+
+	it('overview: every priority not retired, with figures, trends and changes', async () => {
+		const page = await overviewPage(warehouse, { today: '2025-04-05' });
+		expectJson(page);
+		expect(page.priorities.length).toBeGreaterThan(3);
+		for (const p of page.priorities) {
+			expect(p.period).not.toBeNull();
+			expect(p.status).not.toBe('no_data');
+			expect(p.trend?.points).toHaveLength(24);
+		}
+		// The demo's data start 6 months before its 2 years: only the 12-month priority has a previous period with data.
+		expect(page.priorities.filter((p) => p.change !== null).map((p) => p.priority.metric)).toEqual(['assessment_45wd_pct']);
+		expect(page.priorities.some((p) => p.benchmarks.length > 0)).toBe(true);
+	});
+
+	it('need: rates, counts and overlap, the counts adding up to the rates\' numerators', async () => {
+		const page = await needPage(warehouse, period);
+		expectJson(page);
+		expect(page.totals.referrals.numerator).toBeGreaterThan(100);
+		expect(page.areas.every((a) => a.rank !== null)).toBe(true);
+		for (const d of NEED_DIMENSIONS.filter((d) => d !== 'concern')) {
+			expect(sum(page.breakdowns[d], 'contacts')).toBe(page.totals.contacts.numerator);
+			expect(sum(page.breakdowns[d], 'referrals')).toBe(page.totals.referrals.numerator);
+		}
+		expect(sum(page.breakdowns.concern)).toBeGreaterThan(0);
+		expect(page.trend).toHaveLength(12);
+		const o = page.multiAgency.overlap;
+		expect(o.rows.length).toBeGreaterThan(2);
+		// The diagonal counts children with at least that agency; the children with any are the metric's denominator.
+		expect(Math.max(...o.rows.map((_, i) => o.counts[i][i] ?? 0))).toBeLessThanOrEqual(page.multiAgency.figure.denominator!);
+	});
+
+	it('response: the distributions add up to the metrics', async () => {
+		const page = await responsePage(warehouse, period);
+		expectJson(page);
+		const d = page.assessmentDurations!;
+		expect(sum(d)).toBe(page.figures.assessment_45wd_pct.denominator);
+		expect(d.counts.slice(0, 9).reduce((s, r) => s + (r[0] ?? 0), 0)).toBe(page.figures.assessment_45wd_pct.numerator);
+		expect(sum(page.requestsByResponder.requests)).toBe(page.figures.info_request_on_time_pct.denominator);
+		expect(sum(page.requestsByResponder.answered)).toBe(page.figures.info_request_on_time_pct.numerator);
+		expect(page.figures.info_request_on_time_pct.denominator).toBeGreaterThan(0);
+	});
+
+	it('escalation: the tables add up to the metrics', async () => {
+		const page = await escalationPage(warehouse, period);
+		expectJson(page);
+		const raised = page.figures.escalations_per_100_referrals.numerator;
+		expect(raised).toBeGreaterThan(0);
+		expect(sum(page.stageByCategory)).toBe(raised);
+		expect(sum(page.stageByCategory, '3') + sum(page.stageByCategory, '4')).toBe(page.figures.escalations_stage3_pct.numerator);
+		expect(sum(page.between)).toBe(raised);
+		expect(sum(page.resolutionDays)).toBe(page.figures.escalation_resolution_median_days.n);
+	});
+
+	it('audits: the tables add up to the metrics', async () => {
+		const page = await auditsPage(warehouse, period);
+		expectJson(page);
+		expect(sum(page.gradesByMonth!)).toBe(page.figures.audits_good_or_better_pct.denominator);
+		expect(sum(page.gradesByTheme!)).toBe(page.figures.audits_good_or_better_pct.denominator);
+		expect(sum(page.gradesByMonth!, 'outstanding') + sum(page.gradesByMonth!, 'good')).toBe(page.figures.audits_good_or_better_pct.numerator);
+		expect(sum(page.actions)).toBe(page.figures.audit_actions_on_time_pct.denominator);
+		expect(sum(page.actions, 'on_time')).toBe(page.figures.audit_actions_on_time_pct.numerator);
+		expect(sum(page.findings.findings)).toBeGreaterThan(0);
+		expect(sum(page.findings.goodOrBetter)).toBeLessThanOrEqual(sum(page.findings.findings));
+	});
+
+	it('metric: every metric, and every breakdown of one', async () => {
+		for (const key of METRIC_KEYS) {
+			const page = await metricPage(warehouse, key, period, { by: [] });
+			expectJson(page);
+			expect(page.series.points).toHaveLength(24);
+			expect(page.figure.status).toBe('ok');
+		}
+		const page = await metricPage(warehouse, 'referrals_per_10k', period);
+		expect(page.breakdowns.map((b) => b.by)).toEqual(['area', 'sector', 'agency', 'concern']);
+		expect(page.benchmarks.length).toBeGreaterThan(0);
+		expect(page.benchmarks.every((b) => b.comparable)).toBe(true); // financial years against a 12-month period
+	});
+
+	it('filtered pages: an area, an agency, a sector', async () => {
+		const area = options.areas[0].code;
+		const agency = options.agencies.find((a) => a.sector === 'police')!.code;
+		for (const filters of [{ area }, { agency }, { sector: 'health' as const }, { area, agency }]) {
+			const q = { ...period, ...filters };
+			for (const page of await Promise.all([needPage(warehouse, q), responsePage(warehouse, q), escalationPage(warehouse, q), auditsPage(warehouse, q)])) {
+				expectJson(page);
+				expect(page.filters).toMatchObject(filters);
+			}
+		}
+	});
+
+	it('data: every supplier\'s tables, with dates', async () => {
+		const page = await dataPage(warehouse);
+		expectJson(page);
+		expect(page.batches).toHaveLength(1);
+		expect(page.freshness.length).toBeGreaterThan(10);
+		expect(page.freshness.every((f) => f.supplied_by === 'partnership' && f.extracted_on === '2025-04-04')).toBe(true);
+		expect(page.freshness.find((f) => f.table === 'contacts')?.latest_event_on).toBe(END);
+	});
+});

@@ -1,0 +1,83 @@
+/**
+ * Escalation (`/escalation`): professional disagreements, how far they went, what about,
+ * between whom, how long they took to close, how many are open.
+ *
+ * Figures and trend: `computeMetrics`. The tables count the escalations those metrics count
+ * (`MetricSql.rows`: raised in the period, or closed in it for the time to close), so under
+ * an agency or sector filter they hold the escalations that agency raised or received.
+ */
+import type { CountTable } from '../disclosure/types.ts';
+import type { MetricSet } from '../metrics/compute.ts';
+import { ESCALATION_CATEGORIES } from '../schema/codes.ts';
+import type { Warehouse } from '../warehouse/warehouse.ts';
+import { MetricCache, monthly, type MonthMetrics } from './metrics.ts';
+import { binLabel, bins, countTable, crossCount, eventSql, labelsOf, pageScope, validQuery, type DashboardQuery, type PageScope } from './query.ts';
+
+const KEYS = ['escalations_per_100_referrals', 'escalations_stage3_pct', 'escalation_resolution_median_days', 'escalations_open_at_end'] as const;
+type EscalationKey = (typeof KEYS)[number];
+
+/** The highest stage an escalation can reach (extract-format.md: 1 to 4). */
+export const STAGES = ['1', '2', '3', '4'] as const;
+
+/** Days from raising to closing: 0–7, 8–14, 15–21, 22–28, then 29–56, 57–90, 91+. */
+export const RESOLUTION_BINS = bins(7, 28, [56, 90]);
+
+export interface EscalationData extends PageScope {
+	figures: Pick<MetricSet, EscalationKey>;
+	/** By month; `escalations_open_at_end` is the number open at each month's end. */
+	trend: MonthMetrics<EscalationKey>[];
+	/**
+	 * Escalations raised in the period by category (rows) and highest stage reached (columns
+	 * `1`–`4`). Row totals (by category) and column totals (by stage) shown; the grand total is
+	 * the numerator of `escalations_per_100_referrals`, the stage 3 and 4 totals that of
+	 * `escalations_stage3_pct`.
+	 */
+	stageByCategory: CountTable;
+	/**
+	 * Escalations raised in the period by the agency raising them (rows) and the agency they
+	 * were raised with (columns), each side listing the agencies with any. Row and column
+	 * totals shown.
+	 */
+	between: CountTable;
+	/**
+	 * Escalations closed in the period by days from raising to closing (rows: `RESOLUTION_BINS`;
+	 * one column, `escalations`). Column total shown: the count behind
+	 * `escalation_resolution_median_days`.
+	 */
+	resolutionDays: CountTable;
+}
+
+export async function escalationPage(warehouse: Warehouse, query: DashboardQuery): Promise<EscalationData> {
+	const q = validQuery(query);
+	const metrics = new MetricCache(warehouse, KEYS);
+	const ms = eventSql(q);
+	const raised = ms.rows('escalations', { on: 'e.raised_on' });
+	const [all, byMonth, stages, agencies, closed] = await Promise.all([
+		metrics.set(q),
+		metrics.groups(q, 'month'),
+		crossCount(warehouse, q, { source: raised, row: 'category', column: 'highest_stage', measures: { n: true } }),
+		crossCount(warehouse, q, { source: raised, row: 'raised_by_agency_code', column: 'raised_with_agency_code', measures: { n: true } }),
+		crossCount(warehouse, q, {
+			source: ms.rows('escalations', { on: 'e.resolved_on' }),
+			row: binLabel('resolved_on - raised_on', RESOLUTION_BINS),
+			column: `'escalations'`,
+			measures: { n: true }
+		})
+	]);
+	return {
+		...pageScope(q),
+		figures: all,
+		trend: monthly(byMonth),
+		stageByCategory: countTable({ rows: ESCALATION_CATEGORIES, columns: STAGES, rowTotals: true, columnTotals: true }, stages, 'n'),
+		between: countTable(
+			{ rows: labelsOf(agencies, 'row'), columns: labelsOf(agencies, 'column'), rowTotals: true, columnTotals: true },
+			agencies,
+			'n'
+		),
+		resolutionDays: countTable(
+			{ rows: RESOLUTION_BINS.map((b) => b.label), columns: ['escalations'], rowTotals: false, columnTotals: true },
+			closed,
+			'n'
+		)
+	};
+}

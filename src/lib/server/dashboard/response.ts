@@ -1,0 +1,109 @@
+/**
+ * Response times (`/response`): decisions within one working day, assessments within 45
+ * working days and how long they took, conferences within 15 working days, information
+ * requests answered on time by the agency asked.
+ *
+ * The figures and the trend are `computeMetrics`. The distribution of assessment durations
+ * and the requests by responding agency count the rows those metrics count, through
+ * `MetricSql.rows`, with the metrics' own measures (working days from the stored
+ * working-day numbers; the on-time rule of `info_request_on_time_pct`); the tests hold the
+ * totals to the metrics' numerators and denominators.
+ */
+import type { CountTable } from '../disclosure/types.ts';
+import type { MetricSet } from '../metrics/compute.ts';
+import { REQUEST_PRIORITIES } from '../schema/codes.ts';
+import type { Warehouse } from '../warehouse/warehouse.ts';
+import { MetricCache, monthly, type MonthMetrics } from './metrics.ts';
+import {
+	binLabel,
+	bins,
+	countTable,
+	crossCount,
+	eventSql,
+	hasAgencyFilter,
+	labelsOf,
+	pageScope,
+	validQuery,
+	type DashboardQuery,
+	type PageScope
+} from './query.ts';
+
+const KEYS = [
+	'referral_decision_1wd_pct',
+	'assessment_45wd_pct',
+	'assessment_median_wd',
+	'icpc_15wd_pct',
+	'info_request_on_time_pct',
+	'info_request_median_hours'
+] as const;
+type ResponseKey = (typeof KEYS)[number];
+
+/** Working days of an assessment, wd(started_on, completed_on), as `assessment_45wd_pct` measures it. */
+const ASSESSMENT_WD = 'd_completed_wdn - d_started_wdn';
+
+/** 0–5, 6–10, …, 41–45 working days (within the 45), then 46–60 and 61+. */
+export const ASSESSMENT_BINS = bins(5, 45, [60]);
+
+/**
+ * A request answered on time, as `info_request_on_time_pct` counts it: urgent within 24
+ * hours of elapsed time (in whole microseconds, so exactly 24 hours is on time), routine
+ * within 5 working days of the request date; unanswered is late.
+ */
+const ON_TIME = `responded_at IS NOT NULL AND CASE priority
+	WHEN 'urgent' THEN epoch_us(responded_at) - epoch_us(requested_at) <= ${24 * 3600 * 1_000_000}
+	ELSE d_responded_wdn - d_requested_wdn <= 5 END`;
+
+export interface ResponseData extends PageScope {
+	figures: Pick<MetricSet, ResponseKey>;
+	trend: MonthMetrics<ResponseKey>[];
+	/**
+	 * Assessments completed in the period by working days taken (rows: the bins of
+	 * `ASSESSMENT_BINS`; one column, `assessments`). The column total is shown: it is the
+	 * denominator of `assessment_45wd_pct`, and the bins up to 41–45 add up to its numerator.
+	 * Null under an agency or sector filter: assessments belong to no agency (the metric is `z`).
+	 */
+	assessmentDurations: CountTable | null;
+	/**
+	 * Information requests made in the period, by the agency asked (rows) and priority
+	 * (columns `urgent`, `routine`): `answered` those answered on time, `requests` all.
+	 * Row and column totals shown in both; the grand total of `requests` is the denominator of
+	 * `info_request_on_time_pct`, of `answered` its numerator. `answered` is a part of
+	 * `requests` cell by cell (the late ones are the difference).
+	 */
+	requestsByResponder: { answered: CountTable; requests: CountTable };
+}
+
+export async function responsePage(warehouse: Warehouse, query: DashboardQuery): Promise<ResponseData> {
+	const q = validQuery(query);
+	const metrics = new MetricCache(warehouse, KEYS);
+	const ms = eventSql(q);
+	const durations = async (): Promise<CountTable | null> => {
+		if (hasAgencyFilter(q)) return null;
+		const counted = await crossCount(warehouse, q, {
+			source: ms.rows('assessments', { on: 'e.completed_on' }),
+			row: binLabel(ASSESSMENT_WD, ASSESSMENT_BINS),
+			column: `'assessments'`,
+			measures: { n: true }
+		});
+		return countTable({ rows: ASSESSMENT_BINS.map((b) => b.label), columns: ['assessments'], rowTotals: false, columnTotals: true }, counted, 'n');
+	};
+	const [all, byMonth, assessmentDurations, requests] = await Promise.all([
+		metrics.set(q),
+		metrics.groups(q, 'month'),
+		durations(),
+		crossCount(warehouse, q, {
+			source: ms.rows('info_requests', { on: 'e.d_requested_on' }),
+			row: 'responding_agency_code',
+			column: 'priority',
+			measures: { answered: ON_TIME, requests: true }
+		})
+	]);
+	const layout = { rows: labelsOf(requests, 'row'), columns: REQUEST_PRIORITIES, rowTotals: true, columnTotals: true };
+	return {
+		...pageScope(q),
+		figures: all,
+		trend: monthly(byMonth),
+		assessmentDurations,
+		requestsByResponder: { answered: countTable(layout, requests, 'answered'), requests: countTable(layout, requests, 'requests') }
+	};
+}
