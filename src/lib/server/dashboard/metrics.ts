@@ -4,7 +4,7 @@
  * needs through a `MetricCache`, which runs each distinct (period, filters, breakdown) once
  * however many parts of the page ask for it, so that a page can start them all at once.
  */
-import { computeMetrics, type MetricGroup, type MetricSet, type MetricValue, type ValidQuery } from '../metrics/compute.ts';
+import { computeMetricsFor, type MetricGroup, type MetricSet, type MetricValue, type ValidQuery } from '../metrics/compute.ts';
 import type { MetricDefinition } from '../metrics/definition.ts';
 import type { Dimension } from '../metrics/dimensions.ts';
 import type { MetricKey } from '../metrics/keys.ts';
@@ -77,8 +77,8 @@ export class MetricCache<K extends MetricKey> {
 	}
 
 	private async run(q: ValidQuery, by: Dimension | null): Promise<GroupOf<K>[]> {
-		const result = await computeMetrics(this.warehouse, { ...q, by });
-		const groups: MetricGroup[] = result.by === null ? [{ group: 'all', metrics: result.metrics }] : result.groups;
+		const result = await computeMetricsFor(this.warehouse, { ...q, by }, this.keys);
+		const groups: MetricGroup<K>[] = result.by === null ? [{ group: 'all', metrics: result.metrics }] : result.groups;
 		return groups.map((g) => ({ group: g.group, metrics: pick(g.metrics, this.keys) }));
 	}
 }

@@ -95,17 +95,21 @@ export interface MetricValue {
 }
 
 export type MetricSet = Record<MetricKey, MetricValue>;
+/** Some metrics only (see `computeMetricsFor`). */
+export type MetricSubset<K extends MetricKey> = Record<K, MetricValue>;
 
-export interface MetricGroup {
+export interface MetricGroup<K extends MetricKey = MetricKey> {
 	group: string;
-	metrics: MetricSet;
+	metrics: MetricSubset<K>;
 }
 
 interface ResultBase {
 	period: { from: string; to: string };
 	filters: { area: string | null; agency: string | null; sector: string | null };
 }
-export type MetricsResult = (ResultBase & { by: null; metrics: MetricSet }) | (ResultBase & { by: Dimension; groups: MetricGroup[] });
+export type MetricsResult<K extends MetricKey = MetricKey> =
+	| (ResultBase & { by: null; metrics: MetricSubset<K> })
+	| (ResultBase & { by: Dimension; groups: MetricGroup<K>[] });
 
 /** A query that cannot be answered as asked: a usage error (command line exit 2, HTTP 400). */
 export class MetricQueryError extends Error {
@@ -269,11 +273,17 @@ function labelled(sql: string, by: Dimension | null): string {
 
 /** Every metric for the query: `{by: null, metrics}` or, with a breakdown, `{by, groups}`. */
 export async function computeMetrics(warehouse: Warehouse, input: MetricQuery): Promise<MetricsResult> {
+	return computeMetricsFor(warehouse, input, METRIC_KEYS);
+}
+
+/** The same for some metrics only (a page that shows a few need not compute all 19). */
+export async function computeMetricsFor<K extends MetricKey>(warehouse: Warehouse, input: MetricQuery, keys: readonly K[]): Promise<MetricsResult<K>> {
 	const q = parseMetricQuery(input);
+	const wanted = new Set<MetricKey>(keys);
 	return warehouse.read(async (conn) => {
 		await exec(conn, 'BEGIN TRANSACTION');
 		try {
-			const result = await computeIn(conn, q);
+			const result = await computeIn<K>(conn, q, METRICS.filter((m) => wanted.has(m.key)));
 			await exec(conn, 'COMMIT');
 			return result;
 		} catch (e) {
@@ -283,7 +293,7 @@ export async function computeMetrics(warehouse: Warehouse, input: MetricQuery): 
 	});
 }
 
-async function computeIn(conn: DuckDBConnection, q: ValidQuery): Promise<MetricsResult> {
+async function computeIn<K extends MetricKey>(conn: DuckDBConnection, q: ValidQuery, metrics: readonly MetricDefinition[]): Promise<MetricsResult<K>> {
 	await checkFilterValues(conn, q);
 	const groups = q.by === null ? ['all'] : await listGroups(conn, q, q.by);
 	const populations = await childPopulation(conn, q);
@@ -292,8 +302,8 @@ async function computeIn(conn: DuckDBConnection, q: ValidQuery): Promise<Metrics
 	const populationOf = (group: string) => (q.by === 'area' ? (populations.get(group) ?? 0) : total);
 
 	const sql = new MetricSql({ area: q.area !== null, agency: q.agency !== null, sector: q.sector !== null }, q.by);
-	const sets: MetricSet[] = groups.map(() => ({}) as MetricSet);
-	for (const metric of METRICS) {
+	const sets: MetricSubset<K>[] = groups.map(() => ({}) as MetricSubset<K>);
+	for (const metric of metrics as readonly (MetricDefinition & { key: K })[]) {
 		if (notApplicable(metric, q)) {
 			for (const set of sets) set[metric.key] = { ...NOT_APPLICABLE };
 			continue;
