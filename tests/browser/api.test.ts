@@ -1,0 +1,55 @@
+/** The JSON API answers bad filters with 400 and a message, and never shows a small count. */
+import { describe, expect, inject, it } from 'vitest';
+
+const get = async (query: string) => {
+	const response = await fetch(`${inject('baseURL')}/api/metrics${query}`);
+	return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+};
+
+describe('GET /api/metrics', () => {
+	it('answers every metric, suppressed, for the default period', async () => {
+		const { status, body } = await get('');
+		expect(status).toBe(200);
+		expect(body).toMatchObject({ metrics_version: 1, disclosure: { profile: 'dashboard', threshold: 5 } });
+		const metrics = body.metrics as Record<string, { value: { value: number | null; symbol: string | null }; numerator: { value: number | null } }>;
+		expect(Object.keys(metrics)).toHaveLength(19);
+		for (const [key, m] of Object.entries(metrics)) {
+			const n = m.numerator.value;
+			if (n !== null) expect(n === 0 || n > 5, `${key} numerator ${n}`).toBe(true);
+		}
+	});
+
+	it.each([
+		['an unknown area', '?area=NOWHERE', /area: no area "NOWHERE"/],
+		['an unknown agency', '?agency=NOBODY', /agency: no agency "NOBODY"/],
+		['from after to', '?from=2025-06-01&to=2025-01-31', /period: .*(after|before)/],
+		['a malformed date', '?from=2025-13-01&to=2025-12-31', /period|from/],
+		['a date that is not a date', '?from=yesterday&to=2025-12-31', /from: must be a date YYYY-MM-DD/],
+		['an unknown period', '?period=forever', /period: must be last12, fy:YYYY, q:YYYY-Qn or custom/],
+		['an unknown breakdown', '?by=colour', /by: must be one of/],
+		['an unknown parameter', '?colour=red', /unknown parameter "colour"/]
+	])('answers %s with 400 and a message', async (_what, query, message) => {
+		const { status, body } = await get(query);
+		expect(status).toBe(400);
+		expect(String(body.error)).toMatch(message);
+	});
+
+	it('answers a breakdown whose groups are protected with their total', async () => {
+		const { status, body } = await get('?by=area');
+		expect(status).toBe(200);
+		const groups = body.groups as { group: string; metrics: Record<string, { numerator: { value: number | null } }> }[];
+		expect(groups.length).toBeGreaterThan(5);
+		for (const g of groups) {
+			for (const [key, m] of Object.entries(g.metrics)) {
+				const n = m.numerator.value;
+				if (n !== null) expect(n === 0 || n > 5, `${g.group} ${key} numerator ${n}`).toBe(true);
+			}
+		}
+	});
+
+	it('answers a bad page filter with a 400 page that says why', async () => {
+		const response = await fetch(`${inject('baseURL')}/?area=NOWHERE`);
+		expect(response.status).toBe(400);
+		expect(await response.text()).toMatch(/no area (&quot;|")NOWHERE/);
+	});
+});
