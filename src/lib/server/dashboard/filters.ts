@@ -3,24 +3,12 @@
  * each table, which the filter bar and the data page share.
  */
 import { SECTORS, type Sector } from '../schema/codes.ts';
-import { EXTRACT_TABLES } from '../schema/tables.ts';
+import { eventDateColumns, EXTRACT_TABLES } from '../schema/tables.ts';
+
+export { eventDateColumns };
 import type { Table } from '../schema/types.ts';
 import { ident } from '../warehouse/sql.ts';
 import { query, type Warehouse } from '../warehouse/warehouse.ts';
-
-/**
- * Dates that are plans, not events: an action's due date says when something should happen,
- * so it never makes the data look more recent than it is. The same rule as the latest event
- * date of ../metrics/priorities.ts (the priorities' periods), which the tests hold this to.
- */
-const PLANNED_DATES = new Set(['audit_actions.due_on']);
-
-/** The event date columns of a table: its date and timestamp columns, planned dates aside. */
-export function eventDateColumns(table: Table): string[] {
-	return table.columns
-		.filter((c) => (c.type === 'date' || c.type === 'timestamp') && !PLANNED_DATES.has(`${table.name}.${c.name}`))
-		.map((c) => c.name);
-}
 
 /** Extract tables that have event dates. */
 export const DATED_TABLES: readonly Table[] = EXTRACT_TABLES.filter((t) => eventDateColumns(t).length > 0);

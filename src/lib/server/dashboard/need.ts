@@ -17,6 +17,7 @@ import type { CountTable } from '../disclosure/types.ts';
 import type { MetricValue } from '../metrics/compute.ts';
 import { FIXED_GROUPS, type Dimension } from '../metrics/dimensions.ts';
 import type { MetricSql } from '../metrics/events.ts';
+import { involvedAgencyRows } from '../metrics/definitions/front-door.ts';
 import type { Warehouse } from '../warehouse/warehouse.ts';
 import { listAreas } from './filters.ts';
 import { MetricCache, monthly, type MonthMetrics } from './metrics.ts';
@@ -62,23 +63,11 @@ export interface NeedData extends PageScope {
 	};
 }
 
-/** The involved agencies of children in the period, one row per (child, agency) source row (metrics.md, "Involved agencies"). */
-function involvedAgencies(ms: MetricSql): string {
-	return `
-		SELECT child_id, source_agency_code AS agency FROM (${ms.rows('contacts', { on: 'e.d_received_on' })})
-		UNION ALL
-		SELECT child_id, source_agency_code FROM (${ms.rows('referrals', { on: 'e.d_received_on' })})
-		UNION ALL
-		SELECT child_id, UNNEST([requesting_agency_code, responding_agency_code]) FROM (${ms.rows('info_requests', { on: 'e.d_requested_on' })})
-		UNION ALL
-		SELECT child_id, agency_code FROM (${ms.rows('meeting_attendance', { on: 'p.held_on', where: 'e.attended' })})`;
-}
-
 /** Pairs of agencies involved with one child: each child once per pair (and once per agency on the diagonal). */
 function overlapPairs(ms: MetricSql): string {
 	return `
 		WITH involved AS (
-			SELECT DISTINCT child_id, agency FROM (${involvedAgencies(ms)}) WHERE child_id IS NOT NULL AND agency IS NOT NULL
+			SELECT DISTINCT child_id, agency FROM (${involvedAgencyRows(ms)}) WHERE child_id IS NOT NULL AND agency IS NOT NULL
 		)
 		SELECT a.agency AS row_agency, b.agency AS column_agency FROM involved a JOIN involved b ON a.child_id = b.child_id`;
 }

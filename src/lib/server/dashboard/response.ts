@@ -9,6 +9,8 @@
  * working-day numbers; the on-time rule of `info_request_on_time_pct`); the tests hold the
  * totals to the metrics' numerators and denominators.
  */
+import { INFO_REQUEST_ON_TIME } from '../metrics/definitions/partnership.ts';
+import { ASSESSMENT_WORKING_DAYS } from '../metrics/definitions/social-care.ts';
 import type { CountTable } from '../disclosure/types.ts';
 import type { MetricSet } from '../metrics/compute.ts';
 import { REQUEST_PRIORITIES } from '../schema/codes.ts';
@@ -38,20 +40,12 @@ const KEYS = [
 ] as const;
 type ResponseKey = (typeof KEYS)[number];
 
-/** Working days of an assessment, wd(started_on, completed_on), as `assessment_45wd_pct` measures it. */
-const ASSESSMENT_WD = 'd_completed_wdn - d_started_wdn';
+const ASSESSMENT_WD = ASSESSMENT_WORKING_DAYS;
 
 /** 0–5, 6–10, …, 41–45 working days (within the 45), then 46–60 and 61+. */
 export const ASSESSMENT_BINS = bins(5, 45, [60]);
 
-/**
- * A request answered on time, as `info_request_on_time_pct` counts it: urgent within 24
- * hours of elapsed time (in whole microseconds, so exactly 24 hours is on time), routine
- * within 5 working days of the request date; unanswered is late.
- */
-const ON_TIME = `responded_at IS NOT NULL AND CASE priority
-	WHEN 'urgent' THEN epoch_us(responded_at) - epoch_us(requested_at) <= ${24 * 3600 * 1_000_000}
-	ELSE d_responded_wdn - d_requested_wdn <= 5 END`;
+const ON_TIME = INFO_REQUEST_ON_TIME;
 
 export interface ResponseData extends PageScope {
 	figures: Pick<MetricSet, ResponseKey>;

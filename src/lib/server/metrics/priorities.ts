@@ -5,7 +5,7 @@
  * (misses by no more than 5% of the target), `not_met`, or `no_data` when the value is null.
  */
 import { DIRECTIONS } from '../schema/codes.ts';
-import { EXTRACT_TABLES } from '../schema/tables.ts';
+import { eventDateColumns, EXTRACT_TABLES } from '../schema/tables.ts';
 import { ident } from '../warehouse/sql.ts';
 import { query, type Warehouse } from '../warehouse/warehouse.ts';
 import { computeMetrics, type MetricValue } from './compute.ts';
@@ -49,12 +49,6 @@ export function priorityPeriod(terms: Pick<PriorityTerms, 'starts_on' | 'ends_on
 }
 
 /**
- * Dates that are plans, not events: an action's due date says when something should
- * happen, so it never makes the data look more recent than it is.
- */
-const PLANNED_DATES = new Set(['audit_actions.due_on']);
-
-/**
  * `SELECT CAST(max(…) AS VARCHAR) AS latest`: the latest event date of every extract table,
  * over every date and timestamp column (timestamps by their date in Europe/London, the
  * connection's time zone), except planned dates.
@@ -62,10 +56,7 @@ const PLANNED_DATES = new Set(['audit_actions.due_on']);
 export function latestEventDateSql(): string {
 	const parts: string[] = [];
 	for (const table of EXTRACT_TABLES) {
-		const columns = table.columns.filter(
-			(c) => (c.type === 'date' || c.type === 'timestamp') && !PLANNED_DATES.has(`${table.name}.${c.name}`)
-		);
-		for (const c of columns) parts.push(`SELECT max(CAST(${ident(c.name)} AS DATE)) AS d FROM ${ident(table.name)}`);
+		for (const c of eventDateColumns(table)) parts.push(`SELECT max(CAST(${ident(c)} AS DATE)) AS d FROM ${ident(table.name)}`);
 	}
 	return `SELECT CAST(max(d) AS VARCHAR) AS latest FROM (${parts.join(' UNION ALL ')})`;
 }

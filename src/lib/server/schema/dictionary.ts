@@ -19,6 +19,7 @@ function rules(c: Column): string {
 	else if (c.min !== undefined) out.push(`≥ ${c.min}`);
 	if (c.fk) out.push(`must exist in \`${c.fk.table}.${c.fk.column}\` (this extract or an earlier import)`);
 	if (c.type === 'date' || c.type === 'timestamp') out.push(`in ${CALENDAR_FIRST_YEAR}–${CALENDAR_LAST_YEAR}`);
+	if (c.planned) out.push('a planned date: never taken as the latest data');
 	return out.join('; ');
 }
 

@@ -291,7 +291,7 @@ export const TABLES: readonly Table[] = [
 			required('action_id', 'text', 'The action\'s id.', token),
 			required('audit_id', 'text', 'The audit.', { ...token, ...fk('audits', 'audit_id', 'audit') }),
 			agencyRef('owner_agency_code', 'The agency that owns the action.'),
-			required('due_on', 'date', 'Due date.'),
+			required('due_on', 'date', 'Due date.', { planned: true }),
 			optional('completed_on', 'date', 'Completion date.')
 		],
 		primaryKey: ['action_id'],
@@ -347,6 +347,14 @@ export function getTable(name: string): Table {
 	const table = byName.get(name);
 	if (!table) throw new Error(`unknown table ${name}`);
 	return table;
+}
+
+/**
+ * A table's event dates: its date and timestamp columns, planned dates (an action's due date)
+ * aside, so that a plan never makes the data look more recent than it is.
+ */
+export function eventDateColumns(table: Table): string[] {
+	return table.columns.filter((c) => (c.type === 'date' || c.type === 'timestamp') && !c.planned).map((c) => c.name);
 }
 
 export function column(table: Table, name: string): Column {

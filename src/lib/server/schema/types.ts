@@ -34,6 +34,8 @@ export interface Column {
 	min?: number;
 	max?: number;
 	fk?: ForeignKey;
+	/** A date that says when something should happen, not when it did: never an event date. */
+	planned?: boolean;
 }
 
 /** A rule between two columns of one row, judged only when both are valid and non-null. */

@@ -2,6 +2,7 @@
  * The front door: contacts, referrals, and the children known to several agencies.
  * Definitions: metrics.md, "Metrics". The SQL contract: ../definition.ts.
  */
+import type { MetricSql } from '../events.ts';
 import { defineMetric } from '../definition.ts';
 
 export const contactsPer10k = defineMetric({
@@ -79,6 +80,26 @@ export const referralDecision1wdPct = defineMetric({
 		GROUP BY grp`
 });
 
+/**
+ * metrics.md "Involved agencies": one row (grp, child_id, agency) per source row of a child in
+ * the period: the source agency of its contacts and referrals (null with a source code only),
+ * both agencies of its information requests, and the agency of its meeting attendance rows
+ * (null unless it attended). The one definition, shared by the metric below and the
+ * dashboard's overlap of agencies (../../dashboard/need.ts).
+ */
+export function involvedAgencyRows(q: MetricSql): string {
+	return `
+		SELECT grp, child_id, source_agency_code AS agency FROM (${q.rows('contacts', { on: 'e.d_received_on' })})
+		UNION ALL
+		SELECT grp, child_id, source_agency_code FROM (${q.rows('referrals', { on: 'e.d_received_on' })})
+		UNION ALL
+		SELECT grp, child_id, UNNEST([requesting_agency_code, responding_agency_code])
+		FROM (${q.rows('info_requests', { on: 'e.d_requested_on' })})
+		UNION ALL
+		SELECT grp, child_id, CASE WHEN attended THEN agency_code END
+		FROM (${q.rows('meeting_attendance', { on: 'p.held_on' })})`;
+}
+
 export const multiAgencyChildrenPct = defineMetric({
 	key: 'multi_agency_children_pct',
 	title: 'Children involving 2 or more agencies',
@@ -94,17 +115,7 @@ export const multiAgencyChildrenPct = defineMetric({
 	// filter keeps (its contacts and referrals, the requests it makes or answers, with both
 	// of their agencies, and its own attendance). Rows of no child add no child.
 	sql: (q) => `
-		WITH involved AS (
-			SELECT grp, child_id, source_agency_code AS agency FROM (${q.rows('contacts', { on: 'e.d_received_on' })})
-			UNION ALL
-			SELECT grp, child_id, source_agency_code FROM (${q.rows('referrals', { on: 'e.d_received_on' })})
-			UNION ALL
-			SELECT grp, child_id, UNNEST([requesting_agency_code, responding_agency_code])
-			FROM (${q.rows('info_requests', { on: 'e.d_requested_on' })})
-			UNION ALL
-			SELECT grp, child_id, CASE WHEN attended THEN agency_code END
-			FROM (${q.rows('meeting_attendance', { on: 'p.held_on' })})
-		), per_agency AS (
+		WITH involved AS (${involvedAgencyRows(q)}), per_agency AS (
 			SELECT grp, child_id, agency, count(*) AS source_rows FROM involved GROUP BY grp, child_id, agency
 		), per_child AS (
 			-- count(agency) skips the null agency: distinct agencies, without a DISTINCT aggregate.

@@ -6,7 +6,9 @@
 import { defineMetric } from '../definition.ts';
 
 /** wd(started_on, completed_on) of an assessment, from the stored working-day numbers. */
-const assessmentWd = 'd_completed_wdn - d_started_wdn';
+/** Working days of an assessment, wd(started_on, completed_on) (also the dashboard's distribution). */
+export const ASSESSMENT_WORKING_DAYS = 'd_completed_wdn - d_started_wdn';
+const assessmentWd = ASSESSMENT_WORKING_DAYS;
 
 export const assessment45wdPct = defineMetric({
 	key: 'assessment_45wd_pct',
