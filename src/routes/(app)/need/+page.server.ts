@@ -1,0 +1,17 @@
+import { needPage } from '$lib/server/dashboard/need.ts';
+import { benchmarksFor } from '$lib/server/dashboard/settings.ts';
+import { serverPolicy } from '$lib/server/http/policy.ts';
+import { serverWarehouse } from '$lib/server/http/warehouse.ts';
+import { presentNeed } from '$lib/server/present/need.ts';
+import type { PageServerLoad } from './$types';
+
+export const load: PageServerLoad = async ({ parent }) => {
+	const { filters } = await parent();
+	const warehouse = await serverWarehouse();
+	const period = { from: filters.period.from, to: filters.period.to };
+	const [data, benchmarks] = await Promise.all([
+		needPage(warehouse, { ...period, area: filters.area, agency: filters.agency }),
+		benchmarksFor(warehouse, null, period)
+	]);
+	return { need: presentNeed(data, serverPolicy(), benchmarks), threshold: serverPolicy().threshold };
+};
