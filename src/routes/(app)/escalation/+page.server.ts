@@ -1,0 +1,17 @@
+import { escalationPage } from '$lib/server/dashboard/escalation.ts';
+import { benchmarksFor } from '$lib/server/dashboard/settings.ts';
+import { serverPolicy } from '$lib/server/http/policy.ts';
+import { serverWarehouse } from '$lib/server/http/warehouse.ts';
+import { presentEscalation } from '$lib/server/present/escalation.ts';
+import type { PageServerLoad } from './$types';
+
+export const load: PageServerLoad = async ({ parent }) => {
+	const { filters, options } = await parent();
+	const warehouse = await serverWarehouse();
+	const period = { from: filters.period.from, to: filters.period.to };
+	const [data, benchmarks] = await Promise.all([
+		escalationPage(warehouse, { ...period, area: filters.area, agency: filters.agency }),
+		benchmarksFor(warehouse, null, period)
+	]);
+	return presentEscalation(data, serverPolicy(), { benchmarks, agencies: options.agencies });
+};
