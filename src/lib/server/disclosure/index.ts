@@ -22,3 +22,13 @@ export { addsUp, suppressBreakdowns, suppressGroups, type GroupedResult, type Wh
 export { metricSeries, shownXmr, suppressSeries, type SeriesInput, type ShownSpcPoint, type ShownXmrChart } from './series.ts';
 export { format, policyNote, symbolText } from './words.ts';
 export type * from './types.ts';
+
+/**
+ * Building blocks for presenters that must protect several tables or figures together (a part
+ * and its whole shown side by side): the same primitives the functions above are made of.
+ */
+export { COUNTED } from './breakdown.ts';
+export { isSmall, showCount } from './counts.ts';
+export { protectLines } from './lines.ts';
+export { COUNT_FIELDS, primaryCounts, showMetric, type CountField } from './metric.ts';
+export { checkPolicy } from './policy.ts';

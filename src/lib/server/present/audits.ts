@@ -34,10 +34,7 @@ import { AUDIT_CRITERIA } from '../schema/codes.ts';
 import type { AuditsData } from '../dashboard/audits.ts';
 import { metricInfo } from '../dashboard/metrics.ts';
 import type { Benchmark } from '../dashboard/settings.ts';
-import { deriveShares, suppressMetric, suppressTable } from '../disclosure/index.ts';
-import { isSmall, showCount } from '../disclosure/counts.ts';
-import { protectLines } from '../disclosure/lines.ts';
-import { checkPolicy } from '../disclosure/policy.ts';
+import { checkPolicy, deriveShares, isSmall, protectLines, showCount, suppressMetric, suppressTable } from '../disclosure/index.ts';
 import type { CountTable, DisclosurePolicy, Shown, ShownTable } from '../disclosure/types.ts';
 import {
 	agencyName,
