@@ -34,8 +34,8 @@ import type { Benchmark } from '../dashboard/settings.ts';
 import { metricSeries, suppressBreakdowns, suppressCount, suppressTable } from '../disclosure/index.ts';
 import type { GroupedResult, WholeResult } from '../disclosure/index.ts';
 import type { CountTable, DisclosurePolicy, Shown, ShownMetric, ShownTable } from '../disclosure/types.ts';
-import type { MetricSet, MetricValue } from '../metrics/compute.ts';
-import { METRIC_KEYS, type MetricKey } from '../metrics/keys.ts';
+import type { MetricKey } from '../metrics/keys.ts';
+import { fullSet } from './common.ts';
 
 // ------------------------------------------------------------------ shared helpers
 
@@ -198,12 +198,7 @@ export function heldTo(figure: ShownMetric, known: { numerator: boolean; denomin
 }
 
 /** Not applicable: the stand-in for metrics a page does not compute (`suppressBreakdowns` reads every key). */
-const NOT_COMPUTED: MetricValue = Object.freeze({ value: null, numerator: null, denominator: null, status: 'z', n: null, population: null });
 
-/** A page's subset of metrics as a whole set, the others not applicable (they take part in no line). */
-export function fullSet(metrics: Partial<MetricSet>): MetricSet {
-	return Object.fromEntries(METRIC_KEYS.map((key) => [key, metrics[key] ?? NOT_COMPUTED])) as MetricSet;
-}
 
 // ------------------------------------------------------------------ the escalation page
 

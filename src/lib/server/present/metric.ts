@@ -39,9 +39,10 @@ import { addsUp, COUNT_FIELDS, COUNTED, type CountField, type GroupedResult, isS
 import type { DisclosurePolicy, ShownMetric } from '../disclosure/types.ts';
 import type { MetricSet, MetricValue } from '../metrics/compute.ts';
 import type { Dimension } from '../metrics/dimensions.ts';
-import { METRIC_KEYS, type MetricKey } from '../metrics/keys.ts';
+import type { MetricKey } from '../metrics/keys.ts';
 import { priorityStatus, type PriorityStatus } from '../metrics/priorities.ts';
 import { TREND_LENGTH } from '../metrics/spc.ts';
+import { fullSet } from './common.ts';
 
 // ---------------------------------------------------------------- breakdowns asked for
 
@@ -261,12 +262,9 @@ export interface MetricPageView {
 }
 
 /** A metric not on this page, for the metric set disclosure control takes: not applicable. */
-const ABSENT: MetricValue = Object.freeze({ value: null, numerator: null, denominator: null, status: 'z', n: null, population: null });
 
 function setOf(key: MetricKey, m: MetricValue): MetricSet {
-	const set = {} as MetricSet;
-	for (const k of METRIC_KEYS) set[k] = k === key ? m : ABSENT;
-	return set;
+	return fullSet({ [key]: m });
 }
 
 /** The days of a month the series covers (the window may cut its first and last months). */

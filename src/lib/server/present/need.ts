@@ -37,23 +37,13 @@ import { NEED_DIMENSIONS } from '../dashboard/need.ts';
 import { metricInfo, type MetricInfo } from '../dashboard/metrics.ts';
 import type { Benchmark } from '../dashboard/settings.ts';
 import { deriveShares, metricSeries, suppressBreakdowns, suppressMetric, suppressTable } from '../disclosure/index.ts';
-import type { CountTable, DisclosurePolicy, DisclosureSymbol, GroupedResult, SeriesPoint, Shown, ShownMetric, WholeResult } from '../disclosure/index.ts';
+import type { CountTable, DisclosurePolicy, GroupedResult, SeriesPoint, Shown, ShownMetric, WholeResult } from '../disclosure/index.ts';
 import type { MetricSet, MetricValue } from '../metrics/compute.ts';
 import type { Dimension } from '../metrics/dimensions.ts';
-import { METRIC_KEYS, type MetricKey } from '../metrics/keys.ts';
+import type { MetricKey } from '../metrics/keys.ts';
+import { fullSet, shareOfShown, shownBenchmarks, symbolOf, type ShownBenchmark } from './common.ts';
 
-/** A benchmark as shown beside a figure: a published value, not a count of the partnership's. */
-export interface ShownBenchmark {
-	label: string;
-	value: number;
-	source: string | null;
-	period: { from: string; to: string };
-	/**
-	 * Whether it compares with the figure shown: rates per 10,000 only over as many whole
-	 * months, and not under an agency filter (a benchmark counts every agency's).
-	 */
-	comparable: boolean;
-}
+export { shareOfShown, shownBenchmarks, type ShownBenchmark };
 
 export interface ShownArea {
 	area: string;
@@ -109,13 +99,8 @@ export interface NeedView {
 	};
 }
 
-const NOT_APPLICABLE: MetricValue = { value: null, numerator: null, denominator: null, status: 'z', n: null, population: null };
 
 /** A full metric set from the metrics a page has (disclosure control takes every metric; the others are not applicable). */
-function fullSet(given: Partial<MetricSet>): MetricSet {
-	return Object.fromEntries(METRIC_KEYS.map((key) => [key, given[key] ?? NOT_APPLICABLE])) as MetricSet;
-}
-
 /**
  * A group of a count table as a rate's group: its count as the numerator. The value is not
  * read (the population by age, sex or ethnicity is not known); only the count is shown.
@@ -149,7 +134,6 @@ export function groupLabel(code: string): string {
 	return words.charAt(0).toUpperCase() + words.slice(1);
 }
 
-const symbolOf = (s: Shown): DisclosureSymbol | null => s.symbol ?? (s.value === null ? 'x' : null);
 
 /** The stricter of two answers for one share: `c` if either says so, else the symbol either has, else the share. */
 function stricter(share: Shown, ...counts: Shown[]): Shown {
@@ -157,23 +141,6 @@ function stricter(share: Shown, ...counts: Shown[]): Shown {
 	if (symbols.includes('c')) return { value: null, symbol: 'c' };
 	const other = symbols.find((s) => s !== null);
 	return other ? { value: null, symbol: other } : share;
-}
-
-/** A count as a percentage of a base, both SHOWN: `c`/`x` as they are, `z` over 0; whole numbers under the publication profile. */
-export function shareOfShown(part: Shown, base: Shown, policy: DisclosurePolicy): Shown {
-	const symbols = [symbolOf(part), symbolOf(base)];
-	if (symbols.includes('c')) return { value: null, symbol: 'c' };
-	const other = symbols.find((s) => s !== null);
-	if (other) return { value: null, symbol: other };
-	if (base.value === 0) return { value: null, symbol: 'z' };
-	const share = (100 * (part.value as number)) / (base.value as number);
-	return { value: policy.profile === 'publication' ? Math.round(share) : share, symbol: null };
-}
-
-export function shownBenchmarks(benchmarks: readonly Benchmark[], key: MetricKey): ShownBenchmark[] {
-	return benchmarks
-		.filter((b) => b.metric === key)
-		.map((b) => ({ label: b.label, value: b.value, source: b.source, period: { from: b.period_start, to: b.period_end }, comparable: b.comparable }));
 }
 
 /** Ranks of shown values, highest 1; equal values share a rank; not shown: null. */

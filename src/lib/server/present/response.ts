@@ -27,9 +27,8 @@ import { metricInfo, type MetricInfo } from '../dashboard/metrics.ts';
 import { ASSESSMENT_BINS, type ResponseData } from '../dashboard/response.ts';
 import type { Benchmark } from '../dashboard/settings.ts';
 import { metricSeries, suppressBreakdowns, suppressTable } from '../disclosure/index.ts';
-import type { CountTable, DisclosurePolicy, DisclosureSymbol, SeriesPoint, Shown, ShownMetric } from '../disclosure/index.ts';
-import type { MetricSet, MetricValue } from '../metrics/compute.ts';
-import { METRIC_KEYS, type MetricKey } from '../metrics/keys.ts';
+import type { CountTable, DisclosurePolicy, SeriesPoint, Shown, ShownMetric } from '../disclosure/index.ts';
+import { fullSet, shareOfShown, shownBenchmarks, type ShownBenchmark } from './common.ts';
 
 /** The headline figures, in the page's order. */
 export const RESPONSE_FIGURES = [
@@ -46,16 +45,6 @@ export const RESPONSE_TRENDS = ['referral_decision_1wd_pct', 'assessment_45wd_pc
 
 /** Assessments within this many working days are on time. */
 export const ASSESSMENT_LIMIT_WD = 45;
-
-/** A benchmark as shown beside a figure: a published value, not a count of the partnership's. */
-export interface ShownBenchmark {
-	label: string;
-	value: number;
-	source: string | null;
-	period: { from: string; to: string };
-	/** Whether it compares with the period shown. */
-	comparable: boolean;
-}
 
 export interface ShownFigure {
 	metric: MetricInfo;
@@ -116,32 +105,8 @@ export interface ResponseView {
 	};
 }
 
-const NOT_APPLICABLE: MetricValue = { value: null, numerator: null, denominator: null, status: 'z', n: null, population: null };
 
 /** A full metric set from the metrics a page has (disclosure control takes every metric; the others are not applicable). */
-function fullSet(given: Partial<MetricSet>): MetricSet {
-	return Object.fromEntries(METRIC_KEYS.map((key) => [key, given[key] ?? NOT_APPLICABLE])) as MetricSet;
-}
-
-const symbolOf = (s: Shown): DisclosureSymbol | null => s.symbol ?? (s.value === null ? 'x' : null);
-
-/** A count as a percentage of a base, both SHOWN: `c`/`x` as they are, `z` over 0; whole numbers under the publication profile. */
-export function shareOfShown(part: Shown, base: Shown, policy: DisclosurePolicy): Shown {
-	const symbols = [symbolOf(part), symbolOf(base)];
-	if (symbols.includes('c')) return { value: null, symbol: 'c' };
-	const other = symbols.find((s) => s !== null);
-	if (other) return { value: null, symbol: other };
-	if (base.value === 0) return { value: null, symbol: 'z' };
-	const share = (100 * (part.value as number)) / (base.value as number);
-	return { value: policy.profile === 'publication' ? Math.round(share) : share, symbol: null };
-}
-
-function shownBenchmarks(benchmarks: readonly Benchmark[], key: MetricKey): ShownBenchmark[] {
-	return benchmarks
-		.filter((b) => b.metric === key)
-		.map((b) => ({ label: b.label, value: b.value, source: b.source, period: { from: b.period_start, to: b.period_end }, comparable: b.comparable }));
-}
-
 /** The bins' single column split into within and over 45 working days, so each part is a line with its total. */
 function withinAndOver(table: CountTable): CountTable {
 	if (table.columns.length !== 1) throw new Error('the assessment durations have one column');
