@@ -10,19 +10,20 @@ import { importExtract } from '../lib/server/import/import.ts';
 import { importSettings } from '../lib/server/settings/settings.ts';
 import { osActor } from '../lib/server/warehouse/audit.ts';
 import { openWarehouse } from '../lib/server/warehouse/warehouse.ts';
-import { CommandFailed, parse, positiveInt, requireValue } from './args.ts';
+import { CommandFailed, isoDate, parse, positiveInt, requireValue } from './args.ts';
 import type { Command } from './commands.ts';
 import type { Context } from './main.ts';
 import { progressBar } from './progress.ts';
 
-export const DEMO_HELP = `Usage: cli demo --db <new warehouse> [--children N]
+export const DEMO_HELP = `Usage: cli demo --db <new warehouse> [--children N] [--end YYYY-MM-DD]
 
-Generates the demo partnership (seed 1, data up to the end of last month) and imports it,
-with its priorities and benchmarks, into a new warehouse. Refuses an existing file.
+Generates the demo partnership (seed 1; data up to --end, by default the end of last month)
+and imports it, with its priorities and benchmarks, into a new warehouse. Refuses an
+existing file.
 `;
 
 async function run(args: string[], ctx: Context): Promise<number> {
-	const { values } = parse(args, { db: { type: 'string' }, children: { type: 'string' } }, false);
+	const { values } = parse(args, { db: { type: 'string' }, children: { type: 'string' }, end: { type: 'string' } }, false);
 	const db = path.resolve(requireValue(values.db, '--db'));
 	if (existsSync(db)) throw new CommandFailed(`${db} exists already: the demo makes a new warehouse`);
 	const work = `${db}.making`;
@@ -31,7 +32,7 @@ async function run(args: string[], ctx: Context): Promise<number> {
 	const generated = await generateDemo({
 		outDir: path.join(work, 'source'),
 		children: positiveInt(values.children, '--children', 20_000),
-		end: defaultDemoEnd(),
+		end: values.end ? isoDate(values.end, '--end') : defaultDemoEnd(),
 		onProgress: (p) => bar.update({ ...p, stage: `generating: ${p.stage}` })
 	});
 	const file = path.join(work, 'demo.duckdb');

@@ -1,5 +1,6 @@
 /**
- * Browser tests' setup: build the app if needed, make a small demo warehouse, keep a copy for
+ * Browser tests' setup: build the app if needed, make a small demo warehouse (data to a fixed
+ * date, so that every run sees the same figures), keep a copy for
  * the command line (the server holds the original: one process per warehouse file), and start
  * the built server on a free port.
  */
@@ -38,7 +39,7 @@ export async function setup(project: TestProject): Promise<void> {
 	const db = path.join(work, 'demo.duckdb');
 	const made = spawnSync(
 		process.execPath,
-		[path.join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs'), path.join(root, 'src', 'cli', 'main.ts'), 'demo', '--db', db, '--children', '3000'],
+		[path.join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs'), path.join(root, 'src', 'cli', 'main.ts'), 'demo', '--db', db, '--children', '3000', '--end', '2026-03-31'],
 		{ cwd: root, encoding: 'utf8' }
 	);
 	if (made.status !== 0) throw new Error(`demo warehouse failed: ${made.stderr}`);

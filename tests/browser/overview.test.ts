@@ -5,7 +5,6 @@ import { launch, screenshotPath } from './browser.ts';
 import { cli, cliMetrics, expectedText } from './expected.ts';
 import { openWarehouse } from '../../src/lib/server/warehouse/warehouse.ts';
 import { latestEventDate } from '../../src/lib/server/metrics/priorities.ts';
-import { REGISTRY } from '../../src/lib/server/metrics/registry.ts';
 import type { MetricKey } from '../../src/lib/server/metrics/keys.ts';
 
 let context: BrowserContext;
@@ -47,15 +46,20 @@ describe('overview', () => {
 		const rows = page.locator('table').first().locator('tbody tr');
 		const active = priorities.filter((p) => !p.retired_on);
 		expect(await rows.count()).toBe(active.length);
+		let compared = 0;
 		for (const p of active) {
 			const to = p.ends_on < latest! ? p.ends_on : latest!;
 			const key = p.metric as MetricKey;
 			const metrics = await cliMetrics({ from: p.starts_on, to });
 			const row = page.locator('tbody tr', { has: page.getByRole('link', { name: p.title.replace(/^"|"$/g, '') }) });
 			const figure = (await row.locator('td').first().textContent())?.trim();
-			if (REGISTRY[key].kind === 'median' && figure === 'c') continue; // the CLI does not print n
+			// Withheld: a small count, a median of few values (the CLI does not print how many), or
+			// a figure protected with the months of its trend.
+			if (figure === 'c') continue;
 			expect(figure, `${p.title} (${key}) ${p.starts_on} to ${to}`).toBe(expectedText(key, metrics[key]));
+			compared++;
 		}
+		expect(compared).toBeGreaterThanOrEqual(3);
 	});
 
 	it('keeps the filters in the URL: apply, share, back and forward', async () => {

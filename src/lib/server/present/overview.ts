@@ -4,8 +4,12 @@
  * that a status or a change can never reveal a suppressed value.
  */
 import type { OverviewData } from '../dashboard/overview.ts';
-import { suppressMetric, suppressSeries } from '../disclosure/index.ts';
+import { suppressBreakdowns, suppressMetric, suppressSeries, type GroupedResult, type WholeResult } from '../disclosure/index.ts';
 import type { DisclosurePolicy, Shown, ShownMetric } from '../disclosure/types.ts';
+import type { MetricValue } from '../metrics/compute.ts';
+import type { MetricKey } from '../metrics/keys.ts';
+import { monthEnd } from '../dashboard/period.ts';
+import { fullSet } from './common.ts';
 import { priorityStatus, type PriorityStatus } from '../metrics/priorities.ts';
 import type { MetricInfo } from '../dashboard/metrics.ts';
 
@@ -27,20 +31,55 @@ export interface ShownPriority {
 	benchmarks: { label: string; value: number; source: string | null }[];
 }
 
+const NO_FILTERS = { area: null, agency: null, sector: null };
+
+/**
+ * A priority's figure and its monthly trend, protected together: the months inside the
+ * priority's period add up to its figure, so they go through one `suppressBreakdowns` with it
+ * (a month ending after the period counts only when the period ends at the latest data, when
+ * nothing lies beyond it). Months outside the period add up to nothing shown: each alone.
+ */
+function protectPriority(
+	key: MetricKey,
+	period: { from: string; to: string },
+	figure: MetricValue,
+	trend: readonly { month: string; value: MetricValue }[],
+	latestEventDate: string | null,
+	policy: DisclosurePolicy
+): { figure: ShownMetric; months: Map<string, Shown> } {
+	const inside = trend.filter((pt) => {
+		const start = `${pt.month}-01`;
+		return start >= period.from && (monthEnd(start) <= period.to || period.to === latestEventDate);
+	});
+	const whole: WholeResult = { period, filters: NO_FILTERS, by: null, metrics: fullSet({ [key]: figure }) };
+	const grouped: GroupedResult = {
+		period,
+		filters: NO_FILTERS,
+		by: 'month',
+		groups: inside.map((pt) => ({ group: pt.month, metrics: fullSet({ [key]: pt.value }) }))
+	};
+	const months = new Map<string, Shown>();
+	for (const pt of trend) months.set(pt.month, suppressMetric(key, pt.value, policy).value);
+	const [shown] = suppressBreakdowns([grouped], whole, policy);
+	for (const g of shown.groups) months.set(g.group, g.metrics[key].value);
+	return { figure: shown.total[key], months };
+}
+
 export function presentOverview(data: OverviewData, policy: DisclosurePolicy): { latestEventDate: string | null; priorities: ShownPriority[] } {
 	return {
 		latestEventDate: data.latestEventDate,
 		priorities: data.priorities.map((p) => {
 			const key = p.priority.metric;
-			const figure = p.figure ? suppressMetric(key, p.figure, policy) : null;
+			const trendPoints = p.trend?.points ?? [];
+			const together = p.figure && p.period ? protectPriority(key, p.period, p.figure, trendPoints, data.latestEventDate, policy) : null;
+			const figure = together?.figure ?? (p.figure ? suppressMetric(key, p.figure, policy) : null);
 			const previous = p.previous ? suppressMetric(key, p.previous.figure, policy).value : null;
 			const now = figure?.value.value ?? null;
 			const was = previous?.value ?? null;
 			const change = now !== null && was !== null ? now - was : null;
 			const changeIs = change === null ? null : change === 0 ? 'same' : change > 0 === (p.priority.direction === 'higher_is_better') ? 'better' : 'worse';
-			// Months of the trend are not added up to anything shown here: primary suppression each.
 			const series = suppressSeries(
-				(p.trend?.points ?? []).map((pt) => ({ label: pt.month, value: suppressMetric(key, pt.value, policy).value })),
+				trendPoints.map((pt) => ({ label: pt.month, value: together?.months.get(pt.month) ?? suppressMetric(key, pt.value, policy).value })),
 				policy
 			);
 			return {
