@@ -124,3 +124,14 @@ export function birthMonth(dateOfBirth: string | null | undefined): string | nul
 	const m = /^(\d{4})-(\d{2})-\d{2}$/.exec(dateOfBirth.trim());
 	return m ? `${m[1]}-${m[2]}` : null;
 }
+
+/** Whether 10 digits (spaces or hyphens allowed) form an NHS number: its check digit passes modulus 11. */
+export function isValidNhsNumber(value: string): boolean {
+	const digits = normaliseNhsNumber(value);
+	if (!digits) return false;
+	let sum = 0;
+	for (let i = 0; i < 9; i++) sum += Number(digits[i]) * (10 - i);
+	const check = 11 - (sum % 11);
+	if (check === 10) return false;
+	return (check === 11 ? 0 : check) === Number(digits[9]);
+}
