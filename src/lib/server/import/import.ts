@@ -26,6 +26,7 @@ import { ExtractError, openExtract, type OpenedExtract } from './source.ts';
 import { stageFile, type StagedFile } from './stage.ts';
 import type { FileReport, ImportOptions, ImportReport, RetryReport } from './types.ts';
 import { VALIDATION_MACROS } from './validate.ts';
+import { findIdentifierColumns, findIdentifiers, identifiersFound } from '../identifiers/check.ts';
 
 export { ExtractError };
 
@@ -74,11 +75,15 @@ export async function importExtract(warehouse: Warehouse, source: string, option
 		let inTransaction = false;
 		try {
 			await prepareConnection(conn);
+			const identifierColumns = await findIdentifierColumns(conn, ordered);
+			if (identifierColumns.length) return identifiersFound(identifierColumns);
 			const staged: StagedFile[] = [];
 			for (const file of ordered) {
 				step(`reading ${file.name}`);
 				staged.push(await stageFile(conn, file, workDir, opened.manifest.extracted_on, 0));
 			}
+			const identifiers = await findIdentifiers(conn, staged);
+			if (identifiers.length) return identifiersFound(identifiers);
 			const hash = contentHash(opened, staged);
 			const [previous] = await query<{ batch_id: number }>(
 				conn,
