@@ -13,12 +13,12 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { importExtract } from '../import/import.ts';
 import { listQuarantine } from '../import/quarantine.ts';
 import { childPseudonym, parseKey, recordId } from '../pseudonym/pseudonym.ts';
-import { freshWarehouse, tempDir } from '../testing/extract.ts';
+import { freshWarehouse, tempDir, THIRD_PARTY_FIXTURES } from '../testing/extract.ts';
 import type { Warehouse } from '../warehouse/warehouse.ts';
 import { ANNEX_A_HEADERS, BOOL_MAP, CATEGORY_MAP, ETHNICITY_MAP, GENDER_MAP, SOURCE_MAP, matchCode, type CodeEntry } from './annex-a-maps.ts';
 import { convertAnnexA, listNumber, parseAnnexDate } from './annex-a.ts';
 
-const FIXTURES = '/work/shared/fixtures/third-party';
+const FIXTURES = THIRD_PARTY_FIXTURES;
 const SAMPLE = path.join(FIXTURES, 'liia-tools_annex-a-sample.xlsx');
 const TEMPLATE = path.join(FIXTURES, 'sfdata-annexa-clean_annex-a-template-2016.xlsx');
 const key = parseKey('0123456789abcdef'.repeat(4));

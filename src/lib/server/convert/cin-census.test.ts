@@ -6,12 +6,12 @@ import type { Context } from '../../../cli/main.ts';
 import { importExtract } from '../import/import.ts';
 import { listQuarantine } from '../import/quarantine.ts';
 import { childPseudonym, parseKey, recordId } from '../pseudonym/pseudonym.ts';
-import { freshWarehouse, removeTempRoot, tempDir } from '../testing/extract.ts';
+import { freshWarehouse, removeTempRoot, tempDir, THIRD_PARTY_FIXTURES } from '../testing/extract.ts';
 import { CinCensusError, cinCode, convertCinCensus } from './cin-census.ts';
 
 afterAll(() => removeTempRoot());
 
-const FIXTURES = '/work/shared/fixtures/third-party';
+const FIXTURES = THIRD_PARTY_FIXTURES;
 const KEY_HEX = '0123456789abcdef'.repeat(4);
 const KEY = parseKey(KEY_HEX);
 const AGENCY = 'CSC01';

@@ -3,9 +3,11 @@
  *
  * Two passes, both before anything is stored:
  * 1. `findIdentifierColumns`, before staging: any column of any file named like a direct
- *    identifier (`name`, `nhs_number`, `dob` …). It runs first so that such a file is refused as
- *    holding an identifier column rather than merely for an unknown column.
- * 2. `findIdentifiers`, after staging: one DuckDB scan per staged file over its text columns,
+ *    identifier (`name`, `nhs_number`, `dob` …), so that such a file is refused as holding an
+ *    identifier column rather than merely for an unknown column.
+ * 2. `findIdentifiers`, after staging: one DuckDB scan per staged file over its text columns
+ *    (the table's, and any column the table does not have: the import stages those too, and
+ *    refuses the file for them only after this check),
  *    each cell trimmed and taken whole, for NHS numbers, UPNs, full postcodes and (in columns
  *    whose name says birth or dob) full dates. The CSV rejects (records DuckDB could not split
  *    into the header's fields) are scanned too: their raw text is cut on commas, each piece
@@ -124,10 +126,11 @@ async function scan(conn: DuckDBConnection, file: string, source: string, checks
 export async function findIdentifiers(conn: DuckDBConnection, staged: StagedFile[]): Promise<IdentifierFinding[]> {
 	const findings: IdentifierFinding[] = [];
 	for (const s of staged) {
-		const columns = s.file.table.columns.map((c) => c.name);
-		const trimmed = columns.map((c, i) => `${trimSql(ident(c))} AS c${i}`);
+		// The table's columns and any other column of the file (staged as an alias), by their names in the file.
+		const columns = [...s.file.table.columns.map((c) => ({ alias: c.name, name: c.name })), ...s.extraColumns];
+		const trimmed = columns.map((c, i) => `${trimSql(ident(c.alias))} AS c${i}`);
 		const source = `(SELECT _line, ${trimmed.join(', ')} FROM ${s.table})`;
-		const checks = columns.flatMap((c, i) => checksFor(c, `c${i}`, isBirthColumn(c)));
+		const checks = columns.flatMap((c, i) => checksFor(c.name, `c${i}`, isBirthColumn(c.name)));
 		findings.push(...(await scan(conn, s.file.name, source, checks)));
 		if (s.rejects) {
 			const pieces = `(SELECT _line, ${trimSql(`trim(${trimSql('piece')}, '"')`)} AS v

@@ -92,7 +92,7 @@ describe('the identifier check at the door refuses the whole import', () => {
 		expect(report.errors).toHaveLength(4);
 	});
 
-	it('a column named like a direct identifier is refused as an identifier column, before the other header checks', async () => {
+	it('a column named like a direct identifier is refused as an identifier column, and its cells are checked too', async () => {
 		const report = await refused(
 			{
 				tables: {
@@ -104,8 +104,42 @@ describe('the identifier check at the door refuses the whole import', () => {
 		);
 		expect(report.errors).toEqual([
 			{ file: 'contacts.csv', line: 1, message: expect.stringMatching(/^contacts\.csv: unknown column "NHS_Number", which is an identifier column/) },
-			{ file: 'contacts.csv', line: 1, message: expect.stringMatching(/^contacts\.csv: unknown column "date_of_birth", which is an identifier column/) }
+			{ file: 'contacts.csv', line: 1, message: expect.stringMatching(/^contacts\.csv: unknown column "date_of_birth", which is an identifier column/) },
+			{ file: 'contacts.csv', line: 2, message: expect.stringMatching(/^contacts\.csv: column "NHS_Number" holds an NHS number \(1 cell, first in record 2\)/) },
+			{ file: 'contacts.csv', line: 2, message: expect.stringMatching(/^contacts\.csv: column "date_of_birth" holds a full date of birth \(1 cell, first in record 2\)/) }
 		]);
+	});
+
+	it('cells of a column the table does not have, or of a column given twice, are checked before the header is refused', async () => {
+		const report = await refused(
+			{
+				tables: {
+					...BASE,
+					contacts: [`${CONTACTS_HEADER},case_ref`, `c1,${A},2024-06-03 09:00,6,POL,,,${NHS_SPACED}`].join('\n'),
+					referrals: [
+						'referral_id,child_id,received_at,source_code,source_agency_code,child_id',
+						`r1,${A},2024-06-03 09:00,6,POL,${UPN}`
+					].join('\n')
+				}
+			},
+			[NHS_SPACED, UPN]
+		);
+		expect(report.errors).toEqual([
+			{ file: 'contacts.csv', line: 2, message: expect.stringMatching(/^contacts\.csv: column "case_ref" holds an NHS number \(1 cell, first in record 2\)/) },
+			{ file: 'referrals.csv', line: 2, message: expect.stringMatching(/^referrals\.csv: column "child_id" holds a unique pupil number \(UPN\) \(1 cell, first in record 2\)/) }
+		]);
+	});
+
+	it('without identifiers, a file with an unknown column is still refused for it, loading nothing', async () => {
+		const w = await freshWarehouse();
+		const before = await snapshot(w);
+		const report = await importExtract(w, writeExtract({ tables: { ...BASE, contacts: [`${CONTACTS_HEADER},case_ref`, `c1,${A},2024-06-03 09:00,6,POL,,,X-1`].join('\n') } }), {
+			actor: 'test'
+		});
+		expect(report.status).toBe('failed');
+		expect(report.errors).toEqual([expect.objectContaining({ file: 'contacts.csv', message: expect.stringMatching(/unknown column "case_ref"/) })]);
+		expect(await snapshot(w)).toEqual(before);
+		await w.close();
 	});
 
 	it('an NHS number in a record that could not be split into fields', async () => {

@@ -75,15 +75,18 @@ export async function importExtract(warehouse: Warehouse, source: string, option
 		let inTransaction = false;
 		try {
 			await prepareConnection(conn);
+			// The identifier check at the door: column names, then every cell of every file (even a
+			// file whose header breaks a rule), before anything is stored or quarantined.
 			const identifierColumns = await findIdentifierColumns(conn, ordered);
-			if (identifierColumns.length) return identifiersFound(identifierColumns);
 			const staged: StagedFile[] = [];
 			for (const file of ordered) {
 				step(`reading ${file.name}`);
-				staged.push(await stageFile(conn, file, workDir, opened.manifest.extracted_on, 0));
+				staged.push(await stageFile(conn, file, workDir, opened.manifest.extracted_on, 0, { deferColumnCheck: true }));
 			}
-			const identifiers = await findIdentifiers(conn, staged);
+			const identifiers = [...identifierColumns, ...(await findIdentifiers(conn, staged))];
 			if (identifiers.length) return identifiersFound(identifiers);
+			const columnError = staged.find((s) => s.columnError)?.columnError;
+			if (columnError) throw columnError;
 			const hash = contentHash(opened, staged);
 			const [previous] = await query<{ batch_id: number }>(
 				conn,

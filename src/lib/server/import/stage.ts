@@ -22,6 +22,23 @@ export interface StagedFile {
 	/** Temp table of records DuckDB could not split (line, reason, text), or null. */
 	rejects: string | null;
 	rowsRead: number;
+	/**
+	 * Columns of the file that its table does not have, staged too so that the identifier check
+	 * can scan every cell: `alias` is the staged column, `name` the file's header. Only with
+	 * `deferColumnCheck`; otherwise such a file is refused while staging.
+	 */
+	extraColumns: { alias: string; name: string }[];
+	/** With `deferColumnCheck`: the header's problem (unknown, repeated or missing column), if any. */
+	columnError: ExtractError | null;
+}
+
+export interface StageOptions {
+	/**
+	 * Stage a file even when its header breaks a rule (unknown, repeated or missing columns),
+	 * returning the problem as `columnError` instead of throwing, so that every cell can be
+	 * scanned before the import is refused.
+	 */
+	deferColumnCheck?: boolean;
 }
 
 /** Column names of a CSV header record (RFC 4180 quoting), as written. */
@@ -73,11 +90,38 @@ export function checkColumns(file: string, table: Table, names: string[]): void 
 let counter = 0;
 const tempName = (prefix: string, table: Table) => `${prefix}_${table.name}_${++counter}`;
 
-/** The SELECT list that gives a table's columns from a source that has `present` of them. */
-function textColumns(table: Table, present: Set<string>, convert: (name: string) => string = (n) => ident(n)): string {
-	return table.columns
-		.map((c) => (present.has(c.name) ? `${convert(c.name)} AS ${ident(c.name)}` : `CAST(NULL AS VARCHAR) AS ${ident(c.name)}`))
-		.join(', ');
+/** Runs checkColumns, throwing its error or (with `defer`) returning it. */
+function columnProblem(file: string, table: Table, names: string[], defer: boolean): ExtractError | null {
+	try {
+		checkColumns(file, table, names);
+		return null;
+	} catch (e) {
+		if (defer && e instanceof ExtractError) return e;
+		throw e;
+	}
+}
+
+/**
+ * The SELECT list of a staged file, from the file's columns in order (`names`) and the SQL that
+ * reads the i-th (`source(i)`): the table's columns (the first of a repeated name; null where the
+ * file lacks an optional one), then every other column of the file as `_extra_<i>`.
+ */
+function stagedColumns(table: Table, names: string[], source: (i: number) => string): { select: string; extras: StagedFile['extraColumns'] } {
+	const used = new Set<number>();
+	const select = table.columns.map((c) => {
+		const i = names.indexOf(c.name);
+		if (i < 0) return `CAST(NULL AS VARCHAR) AS ${ident(c.name)}`;
+		used.add(i);
+		return `${source(i)} AS ${ident(c.name)}`;
+	});
+	const extras: StagedFile['extraColumns'] = [];
+	names.forEach((name, i) => {
+		if (used.has(i)) return;
+		const alias = `_extra_${i}`;
+		extras.push({ alias, name });
+		select.push(`${source(i)} AS ${ident(alias)}`);
+	});
+	return { select: select.join(', '), extras };
 }
 
 /**
@@ -89,12 +133,21 @@ export async function stageFile(
 	file: ExtractFile,
 	workDir: string,
 	extractedOn: string,
-	origin: number
+	origin: number,
+	options: StageOptions = {}
 ): Promise<StagedFile> {
-	return file.format === 'csv' ? stageCsv(conn, file, workDir, extractedOn, origin) : stageParquet(conn, file, extractedOn, origin);
+	const defer = options.deferColumnCheck ?? false;
+	return file.format === 'csv' ? stageCsv(conn, file, workDir, extractedOn, origin, defer) : stageParquet(conn, file, extractedOn, origin, defer);
 }
 
-async function stageCsv(conn: DuckDBConnection, file: ExtractFile, workDir: string, extractedOn: string, origin: number): Promise<StagedFile> {
+async function stageCsv(
+	conn: DuckDBConnection,
+	file: ExtractFile,
+	workDir: string,
+	extractedOn: string,
+	origin: number,
+	defer: boolean
+): Promise<StagedFile> {
 	const numbered = path.join(workDir, `${file.table.name}.numbered.csv`);
 	let pass;
 	try {
@@ -104,17 +157,19 @@ async function stageCsv(conn: DuckDBConnection, file: ExtractFile, workDir: stri
 		throw e;
 	}
 	const names = splitHeader(pass.header);
-	checkColumns(file.name, file.table, names);
+	const columnError = columnProblem(file.name, file.table, names, defer);
 	const table = tempName('stg', file.table);
 	const rejects = tempName('rej', file.table);
-	const columns = `{${[LINE_COLUMN, ...names].map((n) => `${literal(n)}: 'VARCHAR'`).join(', ')}}`;
-	const present = new Set(names);
+	// DuckDB reads the columns by position (_c0, _c1 …), so any header, even one naming a column twice, stages.
+	const positional = (i: number) => ident(`_c${i}`);
+	const columns = `{${[LINE_COLUMN, ...names.map((_, i) => `_c${i}`)].map((n) => `${literal(n)}: 'VARCHAR'`).join(', ')}}`;
+	const { select, extras } = stagedColumns(file.table, names, positional);
 	// The numbered copy lives in the staging directory; its path is ours, not the user's.
 	await exec(
 		conn,
 		`CREATE TEMP TABLE ${table} AS
 		SELECT CAST(${ident(LINE_COLUMN)} AS BIGINT) AS _line, $file AS _file, $origin::INTEGER AS _origin,
-			$extracted::DATE AS _extracted_on, CAST(NULL AS BIGINT) AS _qid, ${textColumns(file.table, present)}
+			$extracted::DATE AS _extracted_on, CAST(NULL AS BIGINT) AS _qid, ${select}
 		FROM read_csv(${literal(numbered)}, auto_detect = false, header = true, delim = ',', quote = '"', escape = '"',
 			new_line = '\\n', columns = ${columns}, store_rejects = true, rejects_table = ${literal(rejects)},
 			rejects_scan = ${literal(`${rejects}_scan`)}, parallel = false, max_line_size = 16777216)`,
@@ -148,7 +203,7 @@ async function stageCsv(conn: DuckDBConnection, file: ExtractFile, workDir: stri
 			`cannot be read consistently as CSV (${pass.records} records found, ${counts.parsed + counts.rejected} read): check its quoting`
 		);
 	}
-	return { file, sha256: pass.sha256, table, rejects: rejectsTable, rowsRead: pass.records };
+	return { file, sha256: pass.sha256, table, rejects: rejectsTable, rowsRead: pass.records, extraColumns: extras, columnError };
 }
 
 /** How a Parquet column of a given type becomes the text the value rules read. */
@@ -163,7 +218,7 @@ function parquetText(name: string, type: string): string {
 	return `CAST(${c} AS VARCHAR)`;
 }
 
-async function stageParquet(conn: DuckDBConnection, file: ExtractFile, extractedOn: string, origin: number): Promise<StagedFile> {
+async function stageParquet(conn: DuckDBConnection, file: ExtractFile, extractedOn: string, origin: number, defer: boolean): Promise<StagedFile> {
 	const { createHash } = await import('node:crypto');
 	const { createReadStream } = await import('node:fs');
 	const hash = createHash('sha256');
@@ -175,15 +230,17 @@ async function stageParquet(conn: DuckDBConnection, file: ExtractFile, extracted
 	} catch (e) {
 		throw new ExtractError(file.name, `cannot be read as Parquet (${(e as Error).message.split('\n')[0]})`);
 	}
-	const types = new Map(described.filter((d) => d.column_name !== 'file_row_number').map((d) => [d.column_name, d.column_type]));
-	checkColumns(file.name, file.table, [...types.keys()]);
+	const fileColumns = described.filter((d) => d.column_name !== 'file_row_number');
+	const names = fileColumns.map((d) => d.column_name);
+	const columnError = columnProblem(file.name, file.table, names, defer);
+	const { select, extras } = stagedColumns(file.table, names, (i) => parquetText(names[i], fileColumns[i].column_type));
 	const table = tempName('stg', file.table);
 	try {
 		await exec(
 			conn,
 			`CREATE TEMP TABLE ${table} AS
 			SELECT file_row_number + 1 AS _line, $file AS _file, $origin::INTEGER AS _origin, $extracted::DATE AS _extracted_on, CAST(NULL AS BIGINT) AS _qid,
-				${textColumns(file.table, new Set(types.keys()), (n) => parquetText(n, types.get(n) ?? 'VARCHAR'))}
+				${select}
 			FROM ${source}`,
 			{ file: file.name, origin, extracted: extractedOn }
 		);
@@ -191,5 +248,5 @@ async function stageParquet(conn: DuckDBConnection, file: ExtractFile, extracted
 		throw new ExtractError(file.name, `cannot be read as Parquet (${(e as Error).message.split('\n')[0]})`);
 	}
 	const [{ n }] = await query<{ n: number }>(conn, `SELECT count(*) AS n FROM ${table}`);
-	return { file, sha256: hash.digest('hex'), table, rejects: null, rowsRead: n };
+	return { file, sha256: hash.digest('hex'), table, rejects: null, rowsRead: n, extraColumns: extras, columnError };
 }

@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { openWarehouse, query, type Warehouse } from '../warehouse/warehouse.ts';
 import { EXTRACT_TABLES, getTable } from '../schema/tables.ts';
 import { replacedTableName } from '../warehouse/ddl.ts';
@@ -89,3 +90,9 @@ export async function snapshot(warehouse: Warehouse): Promise<Record<string, str
 		return out;
 	});
 }
+
+/**
+ * The public sample files (Ofsted Annex A, DfE CIN census) of `../shared/fixtures/third-party`
+ * beside the project, read-only. Resolved from this module, so a clone anywhere finds them.
+ */
+export const THIRD_PARTY_FIXTURES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../../../shared/fixtures/third-party');
