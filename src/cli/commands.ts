@@ -219,7 +219,11 @@ export const COMMANDS: Record<string, () => Promise<Command>> = {
 	benchmarks: async () => settingsCommand('benchmarks'),
 	generate: async () => (await import('./generate-command.ts')).generateCommand,
 	demo: async () => (await import('./demo-command.ts')).demoCommand,
-	docs: async () => docsCommand
+	docs: async () => docsCommand,
+	keygen: async () => (await import('./keygen-command.ts')).keygenCommand,
+	convert: async () => (await import('./convert-command.ts')).convertCommand,
+	pseudonymise: async () => (await import('./pseudonymise-command.ts')).pseudonymiseCommand,
+	linkage: async () => (await import('./linkage-command.ts')).linkageCommand
 };
 
 export const HELP = `Full Picture command line (the data controller's tool: figures are unsuppressed).
@@ -237,6 +241,14 @@ Commands:
   generate    --out <dir> [--children N] [--years Y] [--seed S] [--format csv|parquet]
   demo        --db <new warehouse>                         generate and import the demo
   docs        [--out <file>] [--metrics <file>]            the data dictionary, metric definitions
+  linkage     --db <w> [--from <date>] [--to <date>] --json children linked across agencies
+
+For the data controller, on their side (with the partnership key; docs/data-controller.md):
+  keygen      --out <key file>                             make the partnership key
+  convert     cin-census <file.xml> | annex-a <file.xlsx> --la <code>
+              --key-file <k> --agency <code> --out <dir> [--nhs-lookup <csv>] [--area-lookup <csv>]
+  pseudonymise <file.csv> --key-file <k> --agency <code> --table <t> --id <col>[:nhs|:la] ...
+              [--la <code>] [--birth-date <col>] [--drop <col> ...] --out <file.csv>
 
 "<command> --help" says more. Exit status: 0 success, 1 failed, 2 usage error.
 `;
