@@ -1,3 +1,5 @@
+import { mkdtemp } from 'node:fs/promises';
+import path from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateDemo } from '../demo/generate.ts';
@@ -28,7 +30,9 @@ beforeAll(async () => {
 	opened = await openExtract(extractDir, warehouse.stagingDir);
 	staged = await warehouse.write(async (conn) => {
 		const files: StagedFile[] = [];
-		for (const f of opened.files) files.push(await stageFile(conn, f, tempDir('work'), opened.manifest.extracted_on, 0));
+		// DuckDB reads files only under the warehouse's staging directory.
+		const workDir = await mkdtemp(path.join(warehouse.stagingDir, 'work-'));
+		for (const f of opened.files) files.push(await stageFile(conn, f, workDir, opened.manifest.extracted_on, 0));
 		for (const s of files) {
 			const rows = await query<{ l: number }>(conn, `SELECT _line AS l FROM ${s.table} ORDER BY _line`);
 			lines.set(s.table, rows.map((r) => Number(r.l)));

@@ -87,7 +87,23 @@ export async function openExtract(source: string, stagingDir: string): Promise<O
 		throw new ExtractError(null, `${source}: not a folder or a .zip file`);
 	}
 	try {
-		return { ...(await readFolder(dir)), cleanup };
+		const folder = await readFolder(dir);
+		if (dir === source) {
+			// DuckDB reads files only from the staging directory (warehouse.ts): a folder's Parquet
+			// files are copied there (CSV files are read by JavaScript, which writes a numbered copy there).
+			const parquet = folder.files.filter((f) => f.format === 'parquet');
+			if (parquet.length) {
+				await fs.mkdir(stagingDir, { recursive: true });
+				const copies = await fs.mkdtemp(path.join(stagingDir, 'parquet-'));
+				cleanup = () => fs.rm(copies, { recursive: true, force: true });
+				for (const f of parquet) {
+					const copy = path.join(copies, f.name);
+					await fs.copyFile(f.path, copy);
+					f.path = copy;
+				}
+			}
+		}
+		return { ...folder, cleanup };
 	} catch (e) {
 		await cleanup();
 		throw e;

@@ -96,3 +96,20 @@ export async function snapshot(warehouse: Warehouse): Promise<Record<string, str
  * beside the project, read-only. Resolved from this module, so a clone anywhere finds them.
  */
 export const THIRD_PARTY_FIXTURES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../../../shared/fixtures/third-party');
+
+/**
+ * Writes a Parquet file from a SELECT, with a DuckDB of its own: the warehouse's DuckDB may
+ * write no file outside its staging directory.
+ */
+export async function writeParquet(file: string, select: string): Promise<void> {
+	const { DuckDBInstance } = await import('@duckdb/node-api');
+	const instance = await DuckDBInstance.create(':memory:');
+	const conn = await instance.connect();
+	try {
+		await conn.run(`SET TimeZone = 'Europe/London'`);
+		await conn.run(`COPY (${select}) TO '${file.replaceAll("'", "''")}' (FORMAT parquet)`);
+	} finally {
+		conn.closeSync();
+		instance.closeSync();
+	}
+}

@@ -5,8 +5,16 @@
  * transaction is open: they see the last committed state until it commits.
  *
  * Every connection uses the Europe/London time zone before anything else runs on it.
+ *
+ * Hardened (docs/architecture.md, "DuckDB hardening"): extension auto-install and auto-load
+ * are off; the memory limit and threads are set; before any connection is handed out, the
+ * time zone is set for the whole instance, file access is limited to the warehouse's staging
+ * directory (`allowed_directories`, then `enable_external_access = false`), and the
+ * configuration is locked, so no SQL can read or write another file, load an extension or
+ * change these settings.
  */
 import { existsSync, mkdirSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { DuckDBConnection, DuckDBInstance, type DuckDBValue } from '@duckdb/node-api';
 import { warehouseDdl, WAREHOUSE_LAYOUT_VERSION } from './ddl.ts';
@@ -72,6 +80,20 @@ export interface OpenOptions {
 
 const READER_POOL = 4;
 
+/** DuckDB's memory limit and threads: FP_DUCKDB_MEMORY_LIMIT (e.g. `8GB`) and FP_DUCKDB_THREADS, else half the memory and every core. */
+export function duckDbLimits(env: NodeJS.ProcessEnv = process.env): { memoryLimit: string; threads: number } {
+	const memory = env.FP_DUCKDB_MEMORY_LIMIT?.trim();
+	if (memory !== undefined && !/^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i.test(memory)) {
+		throw new Error(`FP_DUCKDB_MEMORY_LIMIT must be a size such as 4GB or 512MB (got "${memory}")`);
+	}
+	const threadsText = env.FP_DUCKDB_THREADS?.trim();
+	const threads = threadsText === undefined ? Math.max(1, os.availableParallelism()) : Number(threadsText);
+	if (!Number.isInteger(threads) || threads < 1 || threads > 256) {
+		throw new Error(`FP_DUCKDB_THREADS must be a whole number from 1 to 256 (got "${threadsText}")`);
+	}
+	return { memoryLimit: memory ?? `${Math.max(256, Math.floor(os.totalmem() / 2 / 2 ** 20))}MB`, threads };
+}
+
 export class Warehouse {
 	readonly file: string;
 	/** Where imports unpack and normalise files: the only directory DuckDB reads files from. */
@@ -104,8 +126,14 @@ export class Warehouse {
 		if (!exists && !options.create) throw new WarehouseMissingError(file);
 		if (!exists) mkdirSync(path.dirname(file), { recursive: true });
 		let instance: DuckDBInstance;
+		const limits = duckDbLimits();
 		try {
-			instance = await DuckDBInstance.fromCache(file);
+			instance = await DuckDBInstance.fromCache(file, {
+				autoinstall_known_extensions: 'false',
+				autoload_known_extensions: 'false',
+				memory_limit: limits.memoryLimit,
+				threads: String(limits.threads)
+			});
 		} catch (e) {
 			const message = e instanceof Error ? e.message : String(e);
 			if (/Could not set lock|Conflicting lock/i.test(message)) {
@@ -115,8 +143,27 @@ export class Warehouse {
 			throw e;
 		}
 		const warehouse = new Warehouse(file, instance);
+		await warehouse.harden();
 		await warehouse.write((conn) => warehouse.ensureLayout(conn));
 		return warehouse;
+	}
+
+	/** Sets the time zone for every connection, confines file access to the staging directory, then locks the configuration. */
+	private async harden(): Promise<void> {
+		mkdirSync(this.stagingDir, { recursive: true });
+		const conn = await this.instance.connect();
+		try {
+			// An instance DuckDB's cache hands back is hardened already (and refuses any SET).
+			const [locked] = (await conn.runAndReadAll(`SELECT current_setting('lock_configuration') AS locked`)).getRowObjectsJS();
+			if (locked?.locked === true) return;
+			const staging = `'${`${path.resolve(this.stagingDir)}${path.sep}`.replaceAll("'", "''")}'`;
+			await conn.run(`SET GLOBAL TimeZone = '${TIME_ZONE}'`);
+			await conn.run(`SET allowed_directories = [${staging}]`);
+			await conn.run('SET enable_external_access = false');
+			await conn.run('SET lock_configuration = true');
+		} finally {
+			conn.closeSync();
+		}
 	}
 
 	private async ensureLayout(conn: DuckDBConnection): Promise<void> {
@@ -142,9 +189,8 @@ export class Warehouse {
 
 	private async connect(): Promise<DuckDBConnection> {
 		if (this.closed) throw new Error(`the warehouse ${this.file} is closed`);
-		const conn = await this.instance.connect();
-		await conn.run(`SET TimeZone = '${TIME_ZONE}'`);
-		return conn;
+		// The instance's time zone (set in harden) applies; the locked configuration refuses any SET.
+		return this.instance.connect();
 	}
 
 	/** Runs `fn` on a reader connection. Readers never wait for the writer. */
