@@ -1,6 +1,6 @@
 /** The command line's contract: exit codes, JSON reports, refusals. */
 import { spawn } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { run } from '../src/cli/main.ts';
@@ -158,28 +158,171 @@ describe('cli priorities and benchmarks', () => {
 	});
 });
 
+const B = child('b');
+/** The metric keys of metrics.md's table, in its order. */
+const METRIC_KEYS_OF_SPEC = [
+	'contacts_per_10k',
+	'referrals_per_10k',
+	're_referrals_12m_pct',
+	'multi_agency_children_pct',
+	'referral_decision_1wd_pct',
+	'assessment_45wd_pct',
+	'assessment_median_wd',
+	'icpc_15wd_pct',
+	'info_request_on_time_pct',
+	'info_request_median_hours',
+	'escalations_per_100_referrals',
+	'escalations_stage3_pct',
+	'escalation_resolution_median_days',
+	'escalations_open_at_end',
+	'icpc_partner_attendance_pct',
+	'cp_second_subsequent_pct',
+	'cp_ended_2y_plus_pct',
+	'audits_good_or_better_pct',
+	'audit_actions_on_time_pct'
+];
+/**
+ * For June 2024. Population (year(to) = 2024): N's 2024 row, 1000; S has no row up to 2024, so its
+ * earliest, 2025's 500: 1500 in all. Referrals received in June: r1, r2, r3 (r4 is 23:30 UTC on
+ * 30 June, 00:30 on 1 July in BST, so July's).
+ */
+const metricsExtract = () =>
+	writeExtract({
+		tables: {
+			agencies: [
+				{ agency_code: 'CSC', agency_name: 'Council', sector: 'children_social_care' },
+				{ agency_code: 'POL', agency_name: 'Police', sector: 'police' }
+			],
+			areas: [
+				{ area_code: 'N', area_name: 'North', population_year: 2023, child_population: 800 },
+				{ area_code: 'N', area_name: 'North', population_year: 2024, child_population: 1000 },
+				{ area_code: 'N', area_name: 'North', population_year: 2025, child_population: 1200 },
+				{ area_code: 'S', area_name: 'South', population_year: 2025, child_population: 500 },
+				{ area_code: 'S', area_name: 'South', population_year: 2026, child_population: 600 }
+			],
+			children: [
+				{ child_id: A, birth_month: '2015-03', sex: 'female', disability: 'no', area_code: 'N' },
+				{ child_id: B, birth_month: '2018-07', sex: 'male', disability: 'no', area_code: 'S' }
+			],
+			referrals: [
+				// B's earlier referral is a day before 12 months before r2 (2023-06-07): not a re-referral.
+				{ referral_id: 'r0', child_id: B, received_at: '2023-06-06 09:00', source_code: '6' },
+				// Monday to Tuesday: 1 working day, on time.
+				{ referral_id: 'r1', child_id: A, received_at: '2024-06-03 09:00', source_code: '6', source_agency_code: 'POL', decided_at: '2024-06-04 10:00', outcome: 'assessment' },
+				// Friday to Monday: 1 working day, on time. A source code only: no involved agency.
+				{ referral_id: 'r2', child_id: B, received_at: '2024-06-07 16:00', source_code: '6', decided_at: '2024-06-10 09:00', outcome: 'early_help' },
+				// Undecided: late. A re-referral (r1 a week before).
+				{ referral_id: 'r3', child_id: A, received_at: '2024-06-10 09:00', source_code: '5B', source_agency_code: 'CSC' },
+				{ referral_id: 'r4', child_id: A, received_at: '2024-06-30T23:30:00Z', source_code: '6', source_agency_code: 'POL' }
+			]
+		}
+	});
+
+describe('cli metrics', () => {
+	it('prints every metric of metrics.md for the period as its JSON', async () => {
+		const db = path.join(tempDir('metrics'), 'w.duckdb');
+		expect((await cli('import', '--db', db, metricsExtract())).code).toBe(0);
+		const r = await cli('metrics', '--db', db, '--from', '2024-06-01', '--to', '2024-06-30', '--json');
+		expect(r.stderr).toBe('');
+		expect(r.code).toBe(0);
+		const out = JSON.parse(r.stdout);
+		expect(Object.keys(out).sort()).toEqual(['filters', 'metrics', 'period']);
+		expect(out.period).toEqual({ from: '2024-06-01', to: '2024-06-30' });
+		expect(out.filters).toEqual({ area: null, agency: null, sector: null });
+		expect(Object.keys(out.metrics).sort()).toEqual([...METRIC_KEYS_OF_SPEC].sort());
+		for (const key of METRIC_KEYS_OF_SPEC) expect(Object.keys(out.metrics[key]).sort(), key).toEqual(['denominator', 'numerator', 'value']);
+		// 3 referrals ÷ 1500 children × 10,000.
+		expect(out.metrics.referrals_per_10k).toEqual({ value: 20, numerator: 3, denominator: null });
+		// r3 only: 1 of 3.
+		const re = out.metrics.re_referrals_12m_pct;
+		expect([re.numerator, re.denominator]).toEqual([1, 3]);
+		expect(re.value).toBeCloseTo(100 / 3, 9);
+		// r1 and r2 within a working day, r3 undecided: 2 of 3.
+		const decided = out.metrics.referral_decision_1wd_pct;
+		expect([decided.numerator, decided.denominator]).toEqual([2, 3]);
+		expect(decided.value).toBeCloseTo(200 / 3, 9);
+		// A: POL (r1) and CSC (r3); B: none (r2 has only a source code).
+		expect(out.metrics.multi_agency_children_pct).toEqual({ value: 100, numerator: 1, denominator: 1 });
+		// No assessments at all: not available, so no value.
+		expect(out.metrics.assessment_median_wd.value).toBeNull();
+
+		// Under an area filter, only N's children and N's population: r1 and r3 of 1000.
+		const north = await cli('metrics', '--db', db, '--from', '2024-06-01', '--to', '2024-06-30', '--area', 'N', '--json');
+		expect(north.code).toBe(0);
+		const n = JSON.parse(north.stdout);
+		expect(n.filters).toEqual({ area: 'N', agency: null, sector: null });
+		expect(n.metrics.referrals_per_10k).toEqual({ value: 20, numerator: 2, denominator: null });
+		expect(n.metrics.re_referrals_12m_pct).toEqual({ value: 50, numerator: 1, denominator: 2 });
+	});
+
+	it('exits 2 for usage errors and 1 for a warehouse that does not exist, creating nothing', async () => {
+		const db = path.join(tempDir('metrics'), 'w.duckdb');
+		expect((await cli('import', '--db', db, metricsExtract())).code).toBe(0);
+		const period = ['--from', '2024-06-01', '--to', '2024-06-30'];
+		for (const argv of [
+			[...period, '--json'],
+			['--db', db, ...period],
+			['--db', db, ...period, '--agency', 'POL', '--sector', 'police', '--json']
+		]) {
+			const r = await cli('metrics', ...argv);
+			expect(r.code, argv.join(' ')).toBe(2);
+			expect(r.stdout, argv.join(' ')).toBe('');
+		}
+		const missing = path.join(tempDir('metrics'), 'nowhere.duckdb');
+		const r = await cli('metrics', '--db', missing, ...period, '--json');
+		expect(r.code).toBe(1);
+		expect(r.stdout).toBe('');
+		expect(r.stderr).toMatch(/no warehouse at .*nowhere\.duckdb/);
+		expect(existsSync(missing)).toBe(false);
+	});
+
+	it('is refused with a message saying so, and exit status 1, while another process holds the warehouse', async () => {
+		const db = path.join(tempDir('locked'), 'w.duckdb');
+		expect((await cli('import', '--db', db, metricsExtract())).code).toBe(0);
+		const holder = await holdWarehouse(db);
+		try {
+			const r = await cli('metrics', '--db', db, '--from', '2024-06-01', '--to', '2024-06-30', '--json');
+			expect(r.code).toBe(1);
+			expect(r.stdout).toBe('');
+			expect(r.stderr).toMatch(/in use by another process \(PID \d+\)/);
+		} finally {
+			holder.kill();
+		}
+	});
+});
+
+/** Starts another process that opens the warehouse and keeps it (as the dashboard server would). */
+async function holdWarehouse(db: string) {
+	const holder = spawn(
+		process.execPath,
+		[
+			'--import',
+			'tsx',
+			'-e',
+			`const { openWarehouse } = await import(${JSON.stringify(path.resolve('src/lib/server/warehouse/warehouse.ts'))});
+			await openWarehouse(${JSON.stringify(db)}); console.log('ready'); setInterval(() => {}, 1000);`
+		],
+		{ stdio: ['ignore', 'pipe', 'inherit'] }
+	);
+	try {
+		await new Promise<void>((resolve, reject) => {
+			holder.stdout.on('data', (d: Buffer) => d.toString().includes('ready') && resolve());
+			holder.on('exit', (c) => reject(new Error(`holder exited ${c}`)));
+		});
+	} catch (e) {
+		holder.kill();
+		throw e;
+	}
+	return holder;
+}
+
 describe('a warehouse held by another process', () => {
 	it('is refused with a message saying so, and exit status 1', async () => {
 		const dir = tempDir('locked');
 		const db = path.join(dir, 'w.duckdb');
 		expect((await cli('import', '--db', db, extract())).code).toBe(0);
-		// Another process (as the dashboard server would) opens the warehouse and keeps it.
-		const holder = spawn(
-			process.execPath,
-			[
-				'--import',
-				'tsx',
-				'-e',
-				`const { openWarehouse } = await import(${JSON.stringify(path.resolve('src/lib/server/warehouse/warehouse.ts'))});
-				await openWarehouse(${JSON.stringify(db)}); console.log('ready'); setInterval(() => {}, 1000);`
-			],
-			{ stdio: ['ignore', 'pipe', 'inherit'] }
-		);
+		const holder = await holdWarehouse(db);
 		try {
-			await new Promise<void>((resolve, reject) => {
-				holder.stdout.on('data', (d: Buffer) => d.toString().includes('ready') && resolve());
-				holder.on('exit', (c) => reject(new Error(`holder exited ${c}`)));
-			});
 			const r = await cli('batches', '--db', db);
 			expect(r.code).toBe(1);
 			expect(r.stderr).toMatch(/in use by another process \(PID \d+\)/);

@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import yazl from 'yazl';
-import { child, freshWarehouse, removeTempRoot, snapshot, tempDir, writeExtract, type ExtractSpec } from '../testing/extract.ts';
+import { child, freshWarehouse, removeTempRoot, snapshot, tempDir, writeExtract, writeParquet, type ExtractSpec } from '../testing/extract.ts';
 import { query, type Warehouse } from '../warehouse/warehouse.ts';
 import { importExtract } from './import.ts';
 import { listQuarantine } from './quarantine.ts';
@@ -392,6 +392,72 @@ describe('import: batches, replacement, retries and undo', () => {
 		expect(r).toEqual({ referral_id: 'r1', d_area_code: 'N', _batch: second.batch_id });
 	});
 
+	it('quarantines an invalid row for a key already in the warehouse, and keeps the stored row', async () => {
+		const w = await freshWarehouse();
+		await load(w, {
+			tables: {
+				...BASE,
+				contacts: [{ contact_id: 'c1', child_id: A, received_at: '2024-06-03 09:00', source_code: '6', source_agency_code: 'POL' }]
+			}
+		});
+		const stored = async () =>
+			w.read((c) =>
+				query(
+					c,
+					`SELECT contact_id, source_code, source_agency_code, strftime(timezone('UTC', received_at), '%Y-%m-%d %H:%M') AS utc, _batch FROM contacts`
+				)
+			);
+		const before = await stored();
+		expect(before).toEqual([{ contact_id: 'c1', source_code: '6', source_agency_code: 'POL', utc: '2024-06-03 08:00', _batch: 1 }]);
+		const second = await load(w, {
+			manifest: { extracted_on: '2025-05-01' },
+			tables: { contacts: [{ contact_id: 'c1', child_id: A, received_at: '2024-06-05 09:00', source_code: '99', source_agency_code: 'HLT' }] }
+		});
+		expect(second.status).toBe('committed');
+		expect(file(second, 'contacts.csv')).toMatchObject({ rows_read: 1, rows_loaded: 0, rows_replaced: 0, rows_quarantined: 1 });
+		const q = await listQuarantine(w, { batch: second.batch_id! });
+		expect(q).toMatchObject([{ file: 'contacts.csv', line: 2, reasons: ['source_code: not a referral source code (see the data dictionary)'] }]);
+		expect(await stored()).toEqual(before);
+		expect(await count(w, 'contacts__replaced')).toBe(0);
+	});
+
+	it('gives events of a child with no children row its area once a later import describes the child, and undoing that takes it away', async () => {
+		const w = await freshWarehouse();
+		const C = child('c');
+		const first = await load(w, {
+			tables: {
+				...BASE,
+				contacts: [{ contact_id: 'c1', child_id: C, received_at: '2024-06-03 09:00', source_code: '6' }],
+				referrals: [{ referral_id: 'r1', child_id: C, contact_id: 'c1', received_at: '2024-06-03 12:00', source_code: '6' }]
+			}
+		});
+		expect(file(first, 'contacts.csv')).toMatchObject({ rows_loaded: 1, rows_quarantined: 0 });
+		expect(file(first, 'referrals.csv')).toMatchObject({ rows_loaded: 1, rows_quarantined: 0 });
+		const areas = () =>
+			w.read((c) =>
+				query(
+					c,
+					`SELECT 'contacts' AS t, d_area_code AS area, d_sex AS sex FROM contacts UNION ALL SELECT 'referrals', d_area_code, d_sex FROM referrals ORDER BY 1`
+				)
+			);
+		const without = [
+			{ t: 'contacts', area: null, sex: null },
+			{ t: 'referrals', area: null, sex: null }
+		];
+		expect(await areas()).toEqual(without);
+		const second = await load(w, {
+			manifest: { extracted_on: '2025-05-01' },
+			tables: { children: [{ child_id: C, birth_month: '2012-01', sex: 'male', ethnicity: null, disability: 'no', area_code: 'S' }] }
+		});
+		expect(file(second, 'children.csv')).toMatchObject({ rows_loaded: 1, rows_replaced: 0 });
+		expect(await areas()).toEqual([
+			{ t: 'contacts', area: 'S', sex: 'male' },
+			{ t: 'referrals', area: 'S', sex: 'male' }
+		]);
+		await undoBatch(w, second.batch_id!, 'test');
+		expect(await areas()).toEqual(without);
+	});
+
 	it('undoes an import: its rows go, the rows it replaced come back, and the warehouse is as before it', async () => {
 		const w = await freshWarehouse();
 		await load(w, {
@@ -441,22 +507,22 @@ describe('import: batches, replacement, retries and undo', () => {
 		const w = await freshWarehouse();
 		const dir = writeExtract({ tables: BASE });
 		const parquet = path.join(dir, 'contacts.parquet');
-		await w.read((c) =>
-			c.run(`COPY (SELECT * FROM (VALUES
+		await writeParquet(
+			parquet,
+			`SELECT * FROM (VALUES
 				('p1', '${A}', TIMESTAMPTZ '2024-06-03 23:30:00+00', '6', 'POL', ['x'], true),
 				('p2', '${A}', TIMESTAMPTZ '2024-06-03 08:00:00+00', '9Z', NULL, ['y'], false)
-			) t(contact_id, child_id, received_at, source_code, source_agency_code, unused, flag))
-			TO '${parquet}' (FORMAT parquet)`)
+			) t(contact_id, child_id, received_at, source_code, source_agency_code, unused, flag)`
 		);
 		// The file above has two unknown columns: it fails as a whole.
 		const bad = await importExtract(w, dir);
 		expect(bad.errors[0].message).toMatch(/contacts\.parquet: unknown column "unused"/);
-		await w.read((c) =>
-			c.run(`COPY (SELECT * FROM (VALUES
+		await writeParquet(
+			parquet,
+			`SELECT * FROM (VALUES
 				('p1', '${A}', TIMESTAMPTZ '2024-06-03 23:30:00+00', '6', 'POL'),
 				('p2', '${A}', TIMESTAMPTZ '2024-06-03 08:00:00+00', '9Z', NULL)
-			) t(contact_id, child_id, received_at, source_code, source_agency_code))
-			TO '${parquet}' (FORMAT parquet)`)
+			) t(contact_id, child_id, received_at, source_code, source_agency_code)`
 		);
 		const report = await importExtract(w, dir);
 		expect(file(report, 'contacts.parquet')).toMatchObject({ rows_read: 2, rows_loaded: 1, rows_quarantined: 1 });
@@ -464,5 +530,32 @@ describe('import: batches, replacement, retries and undo', () => {
 		expect(q).toMatchObject({ line: 2, reasons: ['source_code: not a referral source code (see the data dictionary)'] });
 		const [row] = await w.read((c) => query(c, `SELECT strftime(d_received_on, '%Y-%m-%d') AS day FROM contacts`));
 		expect(row.day).toBe('2024-06-04');
+	});
+	it('reads a Parquet TIMESTAMP without a time zone as UK local time', async () => {
+		const w = await freshWarehouse();
+		const dir = writeExtract({ tables: BASE });
+		const parquet = path.join(dir, 'contacts.parquet');
+		await writeParquet(
+			parquet,
+			`SELECT * FROM (VALUES
+				('summer', '${A}', TIMESTAMP '2024-06-03 00:30:00', '6'),
+				('winter', '${A}', TIMESTAMP '2024-01-15 00:30:00', '6')
+			) t(contact_id, child_id, received_at, source_code)`
+		);
+		const report = await importExtract(w, dir);
+		expect(report.errors).toEqual([]);
+		expect(file(report, 'contacts.parquet')).toMatchObject({ rows_read: 2, rows_loaded: 2, rows_quarantined: 0 });
+		const got = await w.read((c) =>
+			query(
+				c,
+				`SELECT contact_id AS id, strftime(timezone('UTC', received_at), '%Y-%m-%d %H:%M') AS utc, strftime(d_received_on, '%Y-%m-%d') AS day FROM contacts ORDER BY 1`
+			)
+		);
+		expect(got).toEqual([
+			// 00:30 in British Summer Time is 23:30 UTC the day before; its event date stays the local one.
+			{ id: 'summer', utc: '2024-06-02 23:30', day: '2024-06-03' },
+			// In winter UK local time is UTC.
+			{ id: 'winter', utc: '2024-01-15 00:30', day: '2024-01-15' }
+		]);
 	});
 });
