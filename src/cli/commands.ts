@@ -223,6 +223,7 @@ export const COMMANDS: Record<string, () => Promise<Command>> = {
 	keygen: async () => (await import('./keygen-command.ts')).keygenCommand,
 	convert: async () => (await import('./convert-command.ts')).convertCommand,
 	pseudonymise: async () => (await import('./pseudonymise-command.ts')).pseudonymiseCommand,
+	'audit-log': async () => (await import('./audit-log-command.ts')).auditLogCommand,
 	linkage: async () => (await import('./linkage-command.ts')).linkageCommand
 };
 
@@ -242,6 +243,7 @@ Commands:
   demo        --db <new warehouse>                         generate and import the demo
   docs        [--out <file>] [--metrics <file>]            the data dictionary, metric definitions
   linkage     --db <w> [--from <date>] [--to <date>] --json children linked across agencies
+  audit-log   verify|list --db <w> [--expect-head H] [--limit N] [--json]   check or read the audit log
 
 For the data controller, on their side (with the partnership key; docs/data-controller.md):
   keygen      --out <key file>                             make the partnership key

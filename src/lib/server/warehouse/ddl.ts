@@ -48,6 +48,16 @@ function createTable(name: string, cols: { name: string; sqlType: string }[]): s
 	return `CREATE TABLE ${ident(name)} (${cols.map((c) => `${ident(c.name)} ${c.sqlType}`).join(', ')})`;
 }
 
+/**
+ * The audit log (./audit.ts, docs/audit-log.md): append-only, each entry chained to the one
+ * before by `hash` = SHA-256 over its content and `prev_hash`. A log made before the chain
+ * (without the two hash columns) is chained in place by ./audit.ts on first use; the meta row
+ * `audit_chain` records that the chain exists, and how many earlier entries it took in.
+ */
+export const AUDIT_LOG_DDL = `CREATE TABLE audit_log (
+			seq BIGINT, logged_at TIMESTAMPTZ, actor VARCHAR, action VARCHAR, details JSON, prev_hash VARCHAR, hash VARCHAR)`;
+export const AUDIT_CHAIN_META_KEY = 'audit_chain';
+
 /** The statements that create an empty warehouse. */
 export function warehouseDdl(): string[] {
 	const out: string[] = [];
@@ -73,10 +83,11 @@ export function warehouseDdl(): string[] {
 			quarantine_id BIGINT, batch_id INTEGER, file VARCHAR, table_name VARCHAR, line BIGINT, reasons VARCHAR[],
 			row_json JSON, reference_only BOOLEAN, status VARCHAR, resolved_by INTEGER)`,
 		`CREATE TABLE calendar (day DATE, working BOOLEAN, number INTEGER)`,
-		`CREATE TABLE audit_log (seq BIGINT, logged_at TIMESTAMPTZ, actor VARCHAR, action VARCHAR, details JSON)`,
+		AUDIT_LOG_DDL,
 		`CREATE TABLE meta (key VARCHAR, value VARCHAR)`,
 		calendarInsert(),
-		`INSERT INTO meta VALUES ('layout_version', ${literal(String(WAREHOUSE_LAYOUT_VERSION))})`
+		`INSERT INTO meta VALUES ('layout_version', ${literal(String(WAREHOUSE_LAYOUT_VERSION))})`,
+		`INSERT INTO meta VALUES (${literal(AUDIT_CHAIN_META_KEY)}, ${literal(JSON.stringify({ legacy_entries: 0, chained_at: null }))})`
 	);
 	return out;
 }
