@@ -6,8 +6,10 @@ import { chromium, type BrowserContext } from 'playwright-core';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
-export async function launch(): Promise<BrowserContext> {
+/** A fresh headless Chromium; `javaScriptEnabled: false` for the pages as served, without scripts. */
+export async function launch(options: { javaScriptEnabled?: boolean } = {}): Promise<BrowserContext> {
 	return chromium.launchPersistentContext(mkdtempSync(path.join(tmpdir(), 'fp-chromium-')), {
+		...options,
 		executablePath: CHROMIUM,
 		headless: true,
 		args: [

@@ -1,4 +1,8 @@
-/** The overview's figures equal the command line's, after suppression; filters live in the URL. */
+/**
+ * The overview's figures equal the command line's, after suppression (no filter applies
+ * there); on the pages they apply to, the filters live in the URL and the filter bar and the
+ * figures follow it, with or without JavaScript.
+ */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
 import { launch, screenshotPath } from './browser.ts';
@@ -16,6 +20,9 @@ beforeAll(async () => {
 afterAll(async () => {
 	await context?.close();
 });
+
+/** Client-side navigation loads the page's data before the page changes: wait for it. */
+const POLL = { timeout: 20_000, interval: 100 };
 
 function parseCsv(text: string): Record<string, string>[] {
 	const [header, ...lines] = text.trim().split('\n');
@@ -52,7 +59,8 @@ describe('overview', () => {
 			const key = p.metric as MetricKey;
 			const metrics = await cliMetrics({ from: p.starts_on, to });
 			const row = page.locator('tbody tr', { has: page.getByRole('link', { name: p.title.replace(/^"|"$/g, '') }) });
-			const figure = (await row.locator('td').first().textContent())?.trim();
+			// The first word: a symbol is followed by its meaning for screen readers.
+			const figure = (await row.locator('td').first().innerText()).trim().split(/\s+/)[0];
 			// Withheld: a small count, a median of few values (the CLI does not print how many), or
 			// a figure protected with the months of its trend.
 			if (figure === 'c') continue;
@@ -62,41 +70,106 @@ describe('overview', () => {
 		expect(compared).toBeGreaterThanOrEqual(3);
 	});
 
-	it('keeps the filters in the URL: apply, share, back and forward', async () => {
-		await page.goto(inject('baseURL'));
-		const area = page.getByLabel('Area');
+	it('says the filters do not apply to it, with no filter bar, and keeps them for the other pages', async () => {
+		await page.goto(`${inject('baseURL')}/need`);
+		const area = await page.locator('#filter-area option').nth(1).getAttribute('value');
+		await page.goto(`${inject('baseURL')}/?area=${area}`);
+		expect(await page.locator('form.filters').count()).toBe(0);
+		const note = (await page.locator('.period-note').textContent()) ?? '';
+		expect(note).toContain('The period, area and agency filters do not apply to this page');
+		expect(note).not.toMatch(/children living in/);
+		expect(note).toMatch(/Counts from 1 to \d+ are suppressed/);
+		expect(await page.getByRole('link', { name: 'Local need' }).getAttribute('href')).toBe(`/need?area=${area}`);
+	});
+
+	it('keeps the filters in the URL: apply, share, back and forward, the filter bar and the figures following', async () => {
+		/** The filter bar's values and the page's headline figures. */
+		const view = async (p: Page = page) => ({
+			period: await p.locator('#filter-period').inputValue(),
+			area: await p.locator('#filter-area').inputValue(),
+			figures: await p.locator('[data-metric]').evaluateAll((els) => els.map((e) => `${e.getAttribute('data-metric')}=${(e as HTMLElement).innerText.trim()}`))
+		});
+		await page.goto(`${inject('baseURL')}/need`);
+		const before = await view();
+		expect(before).toMatchObject({ period: 'last12', area: '' });
+		expect(before.figures.length).toBeGreaterThan(0);
+		const area = page.locator('#filter-area');
 		const options = await area.locator('option').allTextContents();
 		expect(options.length).toBeGreaterThan(2);
 		await area.selectOption({ index: 2 });
 		const chosen = await area.inputValue();
-		await page.getByLabel('Period').selectOption({ index: 1 });
-		const period = await page.getByLabel('Period').inputValue();
+		await page.locator('#filter-period').selectOption({ index: 1 });
+		const period = await page.locator('#filter-period').inputValue();
 		await Promise.all([page.waitForURL(/area=/), page.getByRole('button', { name: 'Apply filters' }).click()]);
 		const url = new URL(page.url());
 		expect(url.searchParams.get('area')).toBe(chosen);
 		expect(url.searchParams.get('period')).toBe(period);
+		// Not custom: the date fields are not sent.
+		expect(url.searchParams.has('from')).toBe(false);
+		await expect.poll(async () => (await view()).figures, POLL).not.toEqual(before.figures);
+		const after = await view();
+		expect(after).toMatchObject({ period, area: chosen });
 		expect(await page.locator('.period-note').textContent()).toMatch(/children living in/);
 		// The filters follow the links to other pages.
-		expect(await page.getByRole('link', { name: 'Local need' }).getAttribute('href')).toContain(`area=${chosen}`);
+		expect(await page.getByRole('link', { name: 'Response times' }).getAttribute('href')).toContain(`area=${chosen}`);
 		await page.goBack();
 		expect(new URL(page.url()).searchParams.get('area')).toBeNull();
+		await expect.poll(() => view(), POLL).toEqual(before);
 		await page.goForward();
 		expect(new URL(page.url()).searchParams.get('area')).toBe(chosen);
+		await expect.poll(() => view(), POLL).toEqual(after);
 		// A shared link opens the same view.
 		const other = await context.newPage();
 		await other.goto(url.toString());
-		expect(await other.getByLabel('Area').inputValue()).toBe(chosen);
+		expect(await view(other)).toEqual(after);
 		await other.close();
 	});
 
+	it("keeps a metric page's own breakdowns when the filters are applied", async () => {
+		await page.goto(`${inject('baseURL')}/metrics/referrals_per_10k?by=sector`);
+		await page.locator('#filter-area').selectOption({ index: 1 });
+		const chosen = await page.locator('#filter-area').inputValue();
+		await Promise.all([page.waitForURL(/area=/), page.getByRole('button', { name: 'Apply filters' }).click()]);
+		const url = new URL(page.url());
+		expect(url.searchParams.get('area')).toBe(chosen);
+		expect(url.searchParams.getAll('by')).toEqual(['sector']);
+		// The other pages get the filters only.
+		expect(await page.getByRole('link', { name: 'Local need' }).getAttribute('href')).toBe(`/need?area=${chosen}`);
+	});
+
 	it('offers custom dates only when the period is custom', async () => {
-		await page.goto(inject('baseURL'));
-		await expect(page.getByLabel('From', { exact: true }).isDisabled()).resolves.toBe(true);
-		await page.getByLabel('Period').selectOption('custom');
+		await page.goto(`${inject('baseURL')}/need`);
+		await expect.poll(() => page.getByLabel('From', { exact: true }).isDisabled(), POLL).toBe(true);
+		await page.locator('#filter-period').selectOption('custom');
 		await expect(page.getByLabel('From', { exact: true }).isDisabled()).resolves.toBe(false);
 		await page.getByLabel('From', { exact: true }).fill('2025-01-01');
 		await page.getByLabel('To', { exact: true }).fill('2025-03-31');
 		await Promise.all([page.waitForURL(/from=2025-01-01/), page.getByRole('button', { name: 'Apply filters' }).click()]);
-		expect(await page.locator('.period-note').textContent()).toContain('2025-01-01 to 2025-03-31');
+		await expect.poll(async () => page.locator('.period-note').textContent(), POLL).toContain('2025-01-01 to 2025-03-31');
+	});
+
+	it('works without JavaScript: custom dates and a preset both submit', async () => {
+		const plain = await launch({ javaScriptEnabled: false });
+		try {
+			const p = await plain.newPage();
+			await p.goto(`${inject('baseURL')}/need`);
+			await expect(p.getByLabel('From', { exact: true }).isDisabled()).resolves.toBe(false);
+			await p.locator('#filter-period').selectOption('custom');
+			await p.getByLabel('From', { exact: true }).fill('2025-01-01');
+			await p.getByLabel('To', { exact: true }).fill('2025-03-31');
+			const [custom] = await Promise.all([p.waitForNavigation(), p.getByRole('button', { name: 'Apply filters' }).click()]);
+			expect(custom?.status()).toBe(200);
+			expect(await p.locator('.period-note').textContent()).toContain('2025-01-01 to 2025-03-31');
+			// A preset with the dates sent too: the server reads them only for a custom period.
+			await p.locator('#filter-period').selectOption({ index: 1 });
+			const fy = await p.locator('#filter-period').inputValue();
+			const [preset] = await Promise.all([p.waitForNavigation(), p.getByRole('button', { name: 'Apply filters' }).click()]);
+			expect(preset?.status()).toBe(200);
+			expect(new URL(p.url()).searchParams.get('period')).toBe(fy);
+			expect(await p.locator('#filter-period').inputValue()).toBe(fy);
+			expect(await p.locator('.period-note').textContent()).not.toContain('2025-01-01 to 2025-03-31');
+		} finally {
+			await plain.close();
+		}
 	});
 });

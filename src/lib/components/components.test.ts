@@ -9,6 +9,7 @@ import { render } from 'svelte/server';
 import { describe, expect, it } from 'vitest';
 import { barData, heatmapData, histogramData, overlapData, trendData, xmrData } from './charts/test-fixtures.ts';
 import type { TableData } from './charts/types.ts';
+import FilterBar from './FilterBar.svelte';
 import {
 	BarChart,
 	DataTable,
@@ -147,5 +148,45 @@ describe('chart components on the server', () => {
 			render(Matrix, { props: { data: overlapData } })
 		];
 		for (const out of cases) expect(html(out)).toMatch(/^<div class="fp-chart[^"]*"><\/div>$/);
+	});
+});
+
+describe('TrendChart with nothing to draw', () => {
+	it('says what is missing and why instead of drawing empty axes', () => {
+		const allSuppressed = { ...trendData, series: [{ name: 'Partnership', points: trendData.series[0].points.map((p) => ({ label: p.label, value: null, symbol: 'c' as const })) }] };
+		const out = html(render(TrendChart, { props: { data: allSuppressed } }));
+		expect(out).toContain('<p class="fp-chart-empty');
+		expect(out).toContain('Nothing to draw: every month’s figure is suppressed to protect confidentiality (c).');
+		expect(out).not.toContain('fp-chart"');
+	});
+});
+
+describe('FilterBar', () => {
+	const props = {
+		period: { preset: 'last12', from: '2025-04-01', to: '2026-03-31', label: '12 months to March 2026' },
+		area: null,
+		agency: null,
+		areas: [{ code: 'N', name: 'North' }],
+		agencies: [{ code: 'POL', name: 'Police' }],
+		firstEventDate: '2024-01-05',
+		lastEventDate: '2026-03-31'
+	};
+
+	it("carries the page's own parameters (a metric page's by) as hidden fields, never a filter twice", () => {
+		const out = html(
+			render(FilterBar, {
+				props: { ...props, params: [['by', 'area'], ['by', 'sector'], ['area', 'N'], ['period', 'fy:2024']] as [string, string][] }
+			})
+		);
+		expect(out).toContain('<input type="hidden" name="by" value="area"');
+		expect(out).toContain('<input type="hidden" name="by" value="sector"');
+		expect(out).not.toMatch(/type="hidden" name="(area|period)"/);
+	});
+
+	it('works without JavaScript: the date fields are enabled in the page as served', () => {
+		const out = html(render(FilterBar, { props }));
+		expect(out).toMatch(/<input id="filter-from" type="date" name="from" value="2025-04-01"[^>]*>/);
+		expect(out).not.toMatch(/<input id="filter-(from|to)"[^>]*disabled/);
+		expect(out).toContain('From and To are used when the period is Custom dates.');
 	});
 });

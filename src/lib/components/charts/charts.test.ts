@@ -24,7 +24,7 @@ import {
 	spreadPositions
 } from './plot-kit.ts';
 import { barData, heatmapData, histogramData, overlapData, trendData, XMR_VALUES, xmrData } from './test-fixtures.ts';
-import { buildTrendChart, trendNote, trendTable } from './trend.ts';
+import { buildTrendChart, trendEmpty, trendNote, trendTable } from './trend.ts';
 import type { XmrChartData } from './types.ts';
 import { buildXmrChart, XMR_MARKS, xmrNote, xmrTable } from './xmr.ts';
 
@@ -122,6 +122,22 @@ describe('TrendChart', () => {
 		expect(table.columns.map((c) => c.label)).toEqual(['Partnership', 'North']);
 		expect(table.rows[2]).toEqual({ header: 'Jun 2025', cells: [{ label: '2025-06', value: null, symbol: 'c' }, { label: '2025-06', value: 34 }] });
 		expect(trendNote({ ...trendData, series: [trendData.series[1]] })).toBeNull();
+	});
+
+	it('says what is missing and why when nothing can be drawn', () => {
+		expect(trendEmpty(trendData)).toBeNull();
+		const one = (symbols: ('c' | 'x')[]) => ({
+			...trendData,
+			series: [{ name: 'Partnership', points: symbols.map((symbol, i) => ({ label: `2025-0${i + 1}`, value: null, symbol })) }]
+		});
+		expect(trendEmpty(one(['c', 'c', 'c']))).toBe(
+			'Nothing to draw: every month’s figure is suppressed to protect confidentiality (c). The table gives every month.'
+		);
+		expect(trendEmpty(one(['c', 'x', 'c']))).toBe(
+			'Nothing to draw: of 3 months, 2 are suppressed to protect confidentiality (c) and 1 is not available (x). The table gives every month.'
+		);
+		expect(trendEmpty(one(['x']))).toBe('Nothing to draw: the only month is not available (x). The table gives every month.');
+		expect(trendEmpty(one([]))).toBe('Nothing to draw: there are no months to show.');
 	});
 
 	it('shrinks to a narrower width with ticks kept apart', () => {
@@ -255,6 +271,18 @@ describe('Heatmap', () => {
 			'2 cells not drawn: Health × Police and Education × Health (c: suppressed to protect confidentiality). The table gives every value.'
 		);
 		expect(heatmapTable(heatmapData).rows[1].cells[1]).toEqual({ value: null, symbol: 'c' });
+	});
+
+	it('summarises a long list of cells not drawn: how many and the first five', () => {
+		const rows = Array.from({ length: 8 }, (_, i) => `Criterion ${i + 1}`);
+		const many = { ...heatmapData, rows, cells: rows.map((_, r) => heatmapData.columns.map((_, c) => (r === 7 && c === 2 ? { value: null } : { value: null, symbol: 'c' as const }))) };
+		expect(heatmapNote(many)).toBe(
+			"24 cells not drawn: 23 cells (c: suppressed to protect confidentiality), the first 5: Criterion 1 × Children's social care, Criterion 1 × Police, Criterion 1 × Health, Criterion 2 × Children's social care and Criterion 2 × Police; Criterion 8 × Health (x: not available). The table gives every value."
+		);
+		const allC = { ...many, cells: many.cells.map((row) => row.map(() => ({ value: null, symbol: 'c' as const }))) };
+		expect(heatmapNote(allC)).toBe(
+			"24 cells not drawn (c: suppressed to protect confidentiality); the first 5: Criterion 1 × Children's social care, Criterion 1 × Police, Criterion 1 × Health, Criterion 2 × Children's social care and Criterion 2 × Police. The table gives every value."
+		);
 	});
 });
 

@@ -90,18 +90,40 @@ export interface Missing {
 	symbol: DisclosureSymbol;
 }
 
+/** When a note summarises a long list: more than `over` things, of which it names the `first`. */
+export interface NoteSummary {
+	over: number;
+	first: number;
+}
+
+/** The summary of the notes of charts with many things to leave out (grids, narrow charts). */
+export const LONG_LIST: NoteSummary = { over: 8, first: 5 };
+
 /**
  * The note under a chart that leaves values out, grouped by symbol, e.g. "Not drawn: Jun 2025
  * and Jul 2025 (c: suppressed to protect confidentiality)." Null when nothing is missing.
  * `what` names one thing, e.g. `month` (plural with an s); `extra` sentences follow (e.g. how
- * limits are computed).
+ * limits are computed). With `summary`, a symbol's list of more than `summary.over` things is
+ * summarised: how many, and the first `summary.first` of them (the table gives them all).
  */
-export function missingNote(missing: readonly Missing[], what: string, extra: readonly string[] = []): string | null {
+export function missingNote(
+	missing: readonly Missing[],
+	what: string,
+	extra: readonly string[] = [],
+	summary: NoteSummary = { over: Infinity, first: Infinity }
+): string | null {
 	if (missing.length === 0) return null;
 	const groups = SYMBOL_ORDER.flatMap((symbol) => {
 		const labels = missing.filter((m) => m.symbol === symbol).map((m) => m.label);
-		return labels.length === 0 ? [] : [`${listWords(labels)} (${symbol}: ${SYMBOL_MEANING[symbol]})`];
+		if (labels.length === 0) return [];
+		const why = `${symbol}: ${SYMBOL_MEANING[symbol]}`;
+		if (labels.length <= summary.over) return [{ text: `${listWords(labels)} (${why})`, summarised: false, why, first: labels }];
+		const first = labels.slice(0, summary.first);
+		return [{ text: `${count(labels.length, what)} (${why}), the first ${first.length}: ${listWords(first)}`, summarised: true, why, first }];
 	});
-	const lead = `${count(missing.length, what)} not drawn: ${groups.join('; ')}.`;
+	const lead =
+		groups.length === 1 && groups[0].summarised
+			? `${count(missing.length, what)} not drawn (${groups[0].why}); the first ${groups[0].first.length}: ${listWords(groups[0].first)}.`
+			: `${count(missing.length, what)} not drawn: ${groups.map((g) => g.text).join('; ')}.`;
 	return [lead, ...extra, 'The table gives every value.'].join(' ');
 }

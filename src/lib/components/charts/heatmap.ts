@@ -3,7 +3,7 @@
  * by raised-by × raised-with), each cell shaded and with its value written in it; a cell not
  * shown has its symbol and no shade. Drawn by the shared grid (grid.ts).
  */
-import { count, formatShown, missingNote, ranked, symbolOf, type Missing } from './format.ts';
+import { count, formatShown, LONG_LIST, missingNote, ranked, symbolOf, type Missing } from './format.ts';
 import { buildGrid, type GridCell } from './grid.ts';
 import type { BuildOptions, GridData, TableData } from './types.ts';
 
@@ -32,8 +32,9 @@ export function heatmapSummary(data: GridData): string {
 	return parts.join(' ');
 }
 
+/** What is not drawn: every cell when few; a grid may leave out dozens, then how many and the first few (the table gives them all). */
 export function heatmapNote(data: GridData): string | null {
-	return missingNote(missing(data), 'cell');
+	return missingNote(missing(data), 'cell', [], LONG_LIST);
 }
 
 /** The same grid as a table: a row per row, a column per column. */

@@ -4,7 +4,7 @@
  * (each pair once), with the diagonal (children known to the agency) outlined in bold and not
  * shaded (it is not a pair). Drawn by the shared grid (grid.ts); the table gives the full square.
  */
-import { count, formatShown, missingNote, ranked, symbolOf, type Missing } from './format.ts';
+import { count, formatShown, LONG_LIST, missingNote, ranked, symbolOf, type Missing } from './format.ts';
 import { buildGrid, type GridCell } from './grid.ts';
 import type { BuildOptions, OverlapData, ShownValue, TableData } from './types.ts';
 
@@ -46,8 +46,9 @@ export function matrixSummary(data: OverlapData): string {
 	return parts.join(' ');
 }
 
+/** What is not drawn: every cell when few; a grid may leave out dozens, then how many and the first few (the table gives them all). */
 export function matrixNote(data: OverlapData): string | null {
-	return missingNote(missing(data), 'cell');
+	return missingNote(missing(data), 'cell', [], LONG_LIST);
 }
 
 /** The full square as a table (both halves, so each row reads on its own). */

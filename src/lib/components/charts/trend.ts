@@ -4,10 +4,10 @@
  * guessed value. Optional target and benchmark lines, labelled in words.
  */
 import * as Plot from '@observablehq/plot';
-import { count, formatNumber, missingNote, monthName, monthSpan, symbolOf, type Missing } from './format.ts';
+import { count, formatNumber, listWords, missingNote, monthName, monthSpan, SYMBOL_MEANING, SYMBOL_ORDER, symbolOf, type Missing, type NoteSummary } from './format.ts';
 import { monthlyLayout } from './monthly.ts';
 import { baseOptions, finishSvg, legend, seriesStyle, targetAndBenchmarks, type LabelledLine } from './plot-kit.ts';
-import type { BuildOptions, TableData, TrendChartData } from './types.ts';
+import type { BuildOptions, DisclosureSymbol, TableData, TrendChartData } from './types.ts';
 
 /** Rates and percentages: one decimal unless the data says otherwise. */
 const DECIMALS = 1;
@@ -47,9 +47,34 @@ export function trendSummary(data: TrendChartData): string {
 	return parts.join(' ');
 }
 
-/** The note under the chart about gaps, or null when there are none. */
-export function trendNote(data: TrendChartData): string | null {
-	return missingNote(missing(data), data.series.length > 1 ? 'value' : 'month');
+/**
+ * The note under the chart about gaps, or null when there are none. With `summary` (narrow
+ * charts: `LONG_LIST`), a long list of months is summarised: how many, and the first few.
+ */
+export function trendNote(data: TrendChartData, summary?: NoteSummary): string | null {
+	return missingNote(missing(data), data.series.length > 1 ? 'value' : 'month', [], summary);
+}
+
+/**
+ * Null when the chart has something to draw; otherwise what is missing and why, shown in place
+ * of empty axes, e.g. "Nothing to draw: every month's figure is suppressed to protect
+ * confidentiality (c)."
+ */
+export function trendEmpty(data: TrendChartData): string | null {
+	const points = data.series.flatMap((s) => s.points);
+	if (points.some((p) => p.value !== null)) return null;
+	if (points.length === 0) return 'Nothing to draw: there are no months to show.';
+	const several = data.series.length > 1;
+	const what = several ? 'value' : 'month';
+	const kinds = SYMBOL_ORDER.map((symbol) => ({ symbol, n: points.filter((p) => symbolOf(p) === symbol).length })).filter((k) => k.n > 0);
+	const words = (symbol: DisclosureSymbol) => `${SYMBOL_MEANING[symbol]} (${symbol})`;
+	const lead =
+		kinds.length === 1
+			? points.length === 1
+				? `the only ${what} is ${words(kinds[0].symbol)}`
+				: `${several ? 'every value' : 'every month’s figure'} is ${words(kinds[0].symbol)}`
+			: `of ${count(points.length, what)}, ${listWords(kinds.map((k) => `${k.n.toLocaleString('en-GB')} ${k.n === 1 ? 'is' : 'are'} ${words(k.symbol)}`))}`;
+	return `Nothing to draw: ${lead}. The table gives every ${what}.`;
 }
 
 /** The numbers behind the chart: a row per month, a column per series. */

@@ -7,5 +7,9 @@ import type { PageServerLoad } from './$types';
 /** The import history and each supplier's freshness: no period or filter applies. */
 export const load: PageServerLoad = async () => {
 	const policy = serverPolicy();
-	return { view: presentData(await dataPage(await serverWarehouse()), policy), threshold: policy.threshold };
+	return {
+		view: presentData(await dataPage(await serverWarehouse()), policy),
+		threshold: policy.threshold,
+		filtersIgnored: 'it shows every import and every table, whatever the period, area or agency'
+	};
 };
