@@ -224,7 +224,8 @@ export const COMMANDS: Record<string, () => Promise<Command>> = {
 	convert: async () => (await import('./convert-command.ts')).convertCommand,
 	pseudonymise: async () => (await import('./pseudonymise-command.ts')).pseudonymiseCommand,
 	'audit-log': async () => (await import('./audit-log-command.ts')).auditLogCommand,
-	linkage: async () => (await import('./linkage-command.ts')).linkageCommand
+	linkage: async () => (await import('./linkage-command.ts')).linkageCommand,
+	users: async () => (await import('./users-command.ts')).usersCommand
 };
 
 export const HELP = `Full Picture command line (the data controller's tool: figures are unsuppressed).
@@ -244,6 +245,8 @@ Commands:
   docs        [--out <file>] [--metrics <file>]            the data dictionary, metric definitions
   linkage     --db <w> [--from <date>] [--to <date>] --json children linked across agencies
   audit-log   verify|list --db <w> [--expect-head H] [--limit N] [--json]   check or read the audit log
+  users       add|disable|set-role|reset|list --db <w> [--email E] [--role R] [--password-stdin]
+              [--base-url URL] [--json]                    the dashboard's accounts and roles
 
 For the data controller, on their side (with the partnership key; docs/data-controller.md):
   keygen      --out <key file>                             make the partnership key

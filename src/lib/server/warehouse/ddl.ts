@@ -58,6 +58,33 @@ export const AUDIT_LOG_DDL = `CREATE TABLE audit_log (
 			seq BIGINT, logged_at TIMESTAMPTZ, actor VARCHAR, action VARCHAR, details JSON, prev_hash VARCHAR, hash VARCHAR)`;
 export const AUDIT_CHAIN_META_KEY = 'audit_chain';
 
+/**
+ * Sign-in's tables (../auth/, docs/accounts.md): accounts, sessions and password-reset links.
+ * Tokens are stored only as SHA-256 hex; passwords only as argon2id hashes. Like the extract
+ * tables they have no key constraints: every change goes through the warehouse's single queued
+ * writer, which ../auth/ uses to keep email and token_hash unique. A warehouse made before
+ * these tables gets the missing ones when it is opened (Warehouse.ensureLayout).
+ */
+export const AUTH_TABLES: { name: string; ddl: string }[] = [
+	{
+		name: 'users',
+		ddl: `CREATE TABLE users (
+			user_id VARCHAR, email VARCHAR, role VARCHAR, password_hash VARCHAR, totp_secret VARCHAR,
+			totp_last_step BIGINT, disabled_at TIMESTAMPTZ, created_at TIMESTAMPTZ, password_changed_at TIMESTAMPTZ)`
+	},
+	{
+		name: 'sessions',
+		ddl: `CREATE TABLE sessions (
+			token_hash VARCHAR, user_id VARCHAR, created_at TIMESTAMPTZ, last_seen_at TIMESTAMPTZ, ended_at TIMESTAMPTZ,
+			address VARCHAR, user_agent VARCHAR, second_factor_ok BOOLEAN, unsuppressed BOOLEAN)`
+	},
+	{
+		name: 'reset_tokens',
+		ddl: `CREATE TABLE reset_tokens (
+			token_hash VARCHAR, user_id VARCHAR, created_at TIMESTAMPTZ, created_by VARCHAR, expires_at TIMESTAMPTZ, used_at TIMESTAMPTZ)`
+	}
+];
+
 /** The statements that create an empty warehouse. */
 export function warehouseDdl(): string[] {
 	const out: string[] = [];
@@ -84,6 +111,7 @@ export function warehouseDdl(): string[] {
 			row_json JSON, reference_only BOOLEAN, status VARCHAR, resolved_by INTEGER)`,
 		`CREATE TABLE calendar (day DATE, working BOOLEAN, number INTEGER)`,
 		AUDIT_LOG_DDL,
+		...AUTH_TABLES.map((t) => t.ddl),
 		`CREATE TABLE meta (key VARCHAR, value VARCHAR)`,
 		calendarInsert(),
 		`INSERT INTO meta VALUES ('layout_version', ${literal(String(WAREHOUSE_LAYOUT_VERSION))})`,

@@ -17,7 +17,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { DuckDBConnection, DuckDBInstance, type DuckDBValue } from '@duckdb/node-api';
-import { warehouseDdl, WAREHOUSE_LAYOUT_VERSION } from './ddl.ts';
+import { AUTH_TABLES, warehouseDdl, WAREHOUSE_LAYOUT_VERSION } from './ddl.ts';
 
 export const TIME_ZONE = 'Europe/London';
 
@@ -184,6 +184,24 @@ export class Warehouse {
 			throw new Error(
 				`the warehouse ${this.file} has layout version ${row?.value ?? 'unknown'}; this Full Picture needs version ${WAREHOUSE_LAYOUT_VERSION}`
 			);
+		}
+		await this.addMissingAuthTables(conn);
+	}
+
+	/** Sign-in's tables (ddl.ts AUTH_TABLES) came after layout version 1: an older warehouse gets the missing ones. */
+	private async addMissingAuthTables(conn: DuckDBConnection): Promise<void> {
+		const present = new Set(
+			(await query<{ table_name: string }>(conn, `SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'`)).map((r) => r.table_name)
+		);
+		const missing = AUTH_TABLES.filter((t) => !present.has(t.name));
+		if (missing.length === 0) return;
+		await exec(conn, 'BEGIN TRANSACTION');
+		try {
+			for (const t of missing) await exec(conn, t.ddl);
+			await exec(conn, 'COMMIT');
+		} catch (e) {
+			await exec(conn, 'ROLLBACK');
+			throw e;
 		}
 	}
 
