@@ -4,7 +4,8 @@
  * the warehouse, and serves the dashboard on PORT (default 3000).
  *
  * Without DATABASE_PATH it runs the demo: on the first run it generates a fictional
- * partnership's extract and settings and imports them into data/demo.duckdb. With
+ * partnership's extract and settings and imports them into data/demo.duckdb, and makes one
+ * demo account per role (printed once, and in data/demo-accounts.txt, mode 0600). With
  * DATABASE_PATH it serves that warehouse and never creates demo data.
  */
 import { spawn, spawnSync } from 'node:child_process';
@@ -25,19 +26,30 @@ try {
 }
 
 const env = { ...process.env, PORT: process.env.PORT ?? '3000' };
+// The address people use, for the origin check of forms and JSON posts (adapter-node would
+// otherwise assume https). Behind a proxy, set ORIGIN (or PROTOCOL_HEADER and HOST_HEADER).
+env.ORIGIN ??= `http://localhost:${env.PORT}`;
 if (!env.DATABASE_PATH) {
 	env.DATABASE_PATH = path.join(root, 'data', 'demo.duckdb');
 	env.FULL_PICTURE_DEMO = '1';
 	if (!existsSync(env.DATABASE_PATH)) {
 		console.log('Demo mode: generating a fictional partnership and importing it (first run only)…');
-		run(process.execPath, [path.join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs'), path.join(root, 'src', 'cli', 'main.ts'), 'demo', '--db', env.DATABASE_PATH]);
+		run(process.execPath, [
+			path.join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs'),
+			path.join(root, 'src', 'cli', 'main.ts'),
+			'demo',
+			'--db',
+			env.DATABASE_PATH,
+			'--accounts',
+			path.join(root, 'data', 'demo-accounts.txt')
+		]);
 	}
 } else if (!existsSync(env.DATABASE_PATH)) {
 	console.error(`DATABASE_PATH=${env.DATABASE_PATH}: no warehouse there (import an extract into it with the command line first).`);
 	process.exit(1);
 }
 
-console.log(`Full Picture on http://localhost:${env.PORT} (warehouse ${env.DATABASE_PATH})`);
+console.log(`Full Picture on ${env.ORIGIN} (warehouse ${env.DATABASE_PATH})`);
 const server = spawn(process.execPath, [path.join(root, 'build', 'index.js')], { cwd: root, stdio: 'inherit', env });
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => server.kill(signal));
 server.on('exit', (code) => process.exit(code ?? 0));

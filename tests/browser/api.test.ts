@@ -1,8 +1,9 @@
 /** The JSON API answers bad filters with 400 and a message, and never shows a small count. */
 import { describe, expect, inject, it } from 'vitest';
+import { sessionCookie } from './browser.ts';
 
 const get = async (query: string) => {
-	const response = await fetch(`${inject('baseURL')}/api/metrics${query}`);
+	const response = await fetch(`${inject('baseURL')}/api/metrics${query}`, { headers: { cookie: sessionCookie('viewer') } });
 	return { status: response.status, body: (await response.json()) as Record<string, unknown> };
 };
 
@@ -48,7 +49,7 @@ describe('GET /api/metrics', () => {
 	});
 
 	it('answers a bad page filter with a 400 page that says why', async () => {
-		const response = await fetch(`${inject('baseURL')}/?area=NOWHERE`);
+		const response = await fetch(`${inject('baseURL')}/?area=NOWHERE`, { headers: { cookie: sessionCookie('viewer') } });
 		expect(response.status).toBe(400);
 		expect(await response.text()).toMatch(/no area (&quot;|")NOWHERE/);
 	});

@@ -1,8 +1,11 @@
 /**
  * Browser tests' setup: build the app if needed, make a small demo warehouse (data to a fixed
  * date, so that every run sees the same figures), keep a copy for
- * the command line (the server holds the original: one process per warehouse file), and start
- * the built server on a free port.
+ * the command line (the server holds the original: one process per warehouse file), make one
+ * test account per role (analyst and admin with a second factor set up; `analyst2` without
+ * one), start the built server on a free port (not in demo mode, so the second factor is
+ * asked), and sign each role in once over HTTP, as a browser would: tests reuse those
+ * sessions (a second-factor code is accepted once, so signing in again at once would fail).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
@@ -11,13 +14,44 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { buildIfNeeded, root } from '../../scripts/build-if-needed.js';
+import { createUser } from '../../src/lib/server/auth/accounts.ts';
+import { ROLES, type Role } from '../../src/lib/server/auth/roles.ts';
+import { enrolSecondFactor, generateTotpSecret, totpCode } from '../../src/lib/server/auth/totp.ts';
+import { openWarehouse } from '../../src/lib/server/warehouse/warehouse.ts';
+import { TEST_ACCOUNTS, type TestAccount } from './accounts.ts';
 
 declare module 'vitest' {
 	export interface ProvidedContext {
 		baseURL: string;
 		/** A copy of the served warehouse, for the command line. */
 		cliWarehouse: string;
+		/** The test accounts: email, password and second-factor secret, by name. */
+		accounts: Record<string, TestAccount>;
+		/** A signed-in session cookie (`name=value`) for each role. */
+		sessions: Record<Role, string>;
 	}
+}
+
+/** Signs in over HTTP as the login form does; answers the second factor when asked. */
+export async function httpSignIn(baseURL: string, account: TestAccount, at = new Date()): Promise<string> {
+	const post = (path: string, body: Record<string, string>, cookie?: string) =>
+		fetch(`${baseURL}${path}`, {
+			method: 'POST',
+			redirect: 'manual',
+			headers: { origin: baseURL, accept: 'text/html', 'content-type': 'application/x-www-form-urlencoded', ...(cookie ? { cookie } : {}) },
+			body: new URLSearchParams(body)
+		});
+	const signed = await post('/login', { email: account.email, password: account.password, next: '/' });
+	const set = signed.headers.get('set-cookie') ?? '';
+	const cookie = /(__Host-fp_session=[^;]+)/.exec(set)?.[1];
+	if (signed.status !== 303 || !cookie) throw new Error(`sign-in as ${account.email} failed: ${signed.status}`);
+	if (account.totpSecret) {
+		// The code of the next 30-second step: the one of this step was used to set the factor up.
+		const code = totpCode(account.totpSecret, new Date(at.getTime() + 30_000));
+		const factor = await post('/login/second-factor', { code, next: '/' }, cookie);
+		if (factor.status !== 303) throw new Error(`second factor for ${account.email} failed: ${factor.status}`);
+	}
+	return cookie;
 }
 
 function freePort(): Promise<number> {
@@ -45,11 +79,27 @@ export async function setup(project: TestProject): Promise<void> {
 	if (made.status !== 0) throw new Error(`demo warehouse failed: ${made.stderr}`);
 	const cliWarehouse = path.join(work, 'cli.duckdb');
 	copyFileSync(db, cliWarehouse);
+	const accounts: Record<string, TestAccount> = {};
+	const warehouse = await openWarehouse(db);
+	try {
+		for (const [name, a] of Object.entries(TEST_ACCOUNTS)) {
+			const user = await createUser(warehouse, { email: a.email, role: a.role, password: a.password });
+			let totpSecret: string | null = null;
+			if (a.secondFactor) {
+				totpSecret = generateTotpSecret();
+				const done = await enrolSecondFactor(warehouse, user.userId, totpSecret, totpCode(totpSecret, new Date()), 'setup');
+				if (done.outcome !== 'ok') throw new Error(`could not set up the second factor of ${a.email}`);
+			}
+			accounts[name] = { ...a, totpSecret };
+		}
+	} finally {
+		await warehouse.close();
+	}
 	mkdirSync(path.join(root, 'tests', 'output', 'screenshots'), { recursive: true });
 	const port = await freePort();
 	server = spawn(process.execPath, [path.join(root, 'build', 'index.js')], {
 		cwd: root,
-		env: { ...process.env, DATABASE_PATH: db, FULL_PICTURE_DEMO: '1', PORT: String(port), HOST: '127.0.0.1' },
+		env: { ...process.env, DATABASE_PATH: db, FULL_PICTURE_DEMO: '', PORT: String(port), HOST: '127.0.0.1', ORIGIN: `http://127.0.0.1:${port}` },
 		stdio: ['ignore', 'pipe', 'inherit']
 	});
 	await new Promise<void>((resolve, reject) => {
@@ -62,7 +112,12 @@ export async function setup(project: TestProject): Promise<void> {
 		});
 		server!.on('exit', (code) => reject(new Error(`the server exited (${code})`)));
 	});
-	project.provide('baseURL', `http://127.0.0.1:${port}`);
+	const baseURL = `http://127.0.0.1:${port}`;
+	const sessions = {} as Record<Role, string>;
+	for (const role of ROLES) sessions[role] = await httpSignIn(baseURL, accounts[role]);
+	project.provide('baseURL', baseURL);
+	project.provide('accounts', accounts);
+	project.provide('sessions', sessions);
 	project.provide('cliWarehouse', cliWarehouse);
 }
 

@@ -195,3 +195,13 @@ describe('sessions', () => {
 		});
 	});
 });
+
+describe('FP_SESSION_IDLE_SECONDS', () => {
+	it('shortens the idle limit, never lengthens it, and refuses nonsense', async () => {
+		const { sessionIdleMs } = await import('./sessions.ts');
+		expect(sessionIdleMs({})).toBe(30 * 60_000);
+		expect(sessionIdleMs({ FP_SESSION_IDLE_SECONDS: '120' })).toBe(120_000);
+		expect(() => sessionIdleMs({ FP_SESSION_IDLE_SECONDS: '3600' })).toThrow(/from 1 to 1800/);
+		expect(() => sessionIdleMs({ FP_SESSION_IDLE_SECONDS: 'soon' })).toThrow(/FP_SESSION_IDLE_SECONDS/);
+	});
+});

@@ -115,8 +115,22 @@ function lastSeenMs(warehouse: Warehouse, session: Session, before?: number): nu
 	return Math.max(session.lastSeenAt.getTime(), before ?? 0, pendingOf(warehouse).get(session.id) ?? 0);
 }
 
+/**
+ * The idle limit in force: 30 minutes, or shorter where a deployment sets
+ * FP_SESSION_IDLE_SECONDS (never longer than 30 minutes; a bad value is refused).
+ */
+export function sessionIdleMs(env: NodeJS.ProcessEnv = process.env): number {
+	const text = env.FP_SESSION_IDLE_SECONDS?.trim();
+	if (!text) return SESSION_IDLE_MS;
+	const seconds = Number(text);
+	if (!Number.isInteger(seconds) || seconds < 1 || seconds * 1000 > SESSION_IDLE_MS) {
+		throw new Error(`FP_SESSION_IDLE_SECONDS must be a whole number of seconds from 1 to ${SESSION_IDLE_MS / 1000} (got "${text}")`);
+	}
+	return seconds * 1000;
+}
+
 function isActive(session: Session, lastSeen: number, now: number): boolean {
-	return session.endedAt === null && now - session.createdAt.getTime() <= SESSION_ABSOLUTE_MS && now - lastSeen <= SESSION_IDLE_MS;
+	return session.endedAt === null && now - session.createdAt.getTime() <= SESSION_ABSOLUTE_MS && now - lastSeen <= sessionIdleMs();
 }
 
 function clip(text: string | null | undefined, max: number): string | null {
@@ -168,7 +182,7 @@ export async function validateSession(warehouse: Warehouse, token: string, optio
 	const now = (options.now ?? systemClock)().getTime();
 	const lastSeen = lastSeenMs(warehouse, found.session, queuedBefore);
 	if (!isActive(found.session, lastSeen, now)) return null;
-	if (now - lastSeen >= SESSION_REFRESH_MS) refreshLastSeen(warehouse, tokenHash, now);
+	if (now - lastSeen >= Math.min(SESSION_REFRESH_MS, sessionIdleMs() / 2)) refreshLastSeen(warehouse, tokenHash, now);
 	const { user, session } = found;
 	const secondFactorPending = needsSecondFactor(user.role) && !session.secondFactorOk;
 	return {

@@ -20,8 +20,9 @@ export function assertCount(n: number, what = 'a count'): void {
 	if (!Number.isSafeInteger(n) || n < 0) throw new Error(`${what} must be a whole number ≥ 0, not ${n}`);
 }
 
-/** Primary suppression: whether a count is from 1 to the threshold (zero never is). */
+/** Primary suppression: whether a count is from 1 to the threshold (zero never is; nothing is under the unsuppressed profile). */
 export function isSmall(n: number, policy: DisclosurePolicy): boolean {
+	if (policy.profile === 'unsuppressed') return false;
 	return n >= 1 && n <= policy.threshold;
 }
 

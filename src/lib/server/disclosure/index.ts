@@ -13,7 +13,7 @@
  * - ./words.ts: symbols in words, and the display text of a figure.
  * - ./lines.ts: the secondary suppression all of them share.
  */
-export { DEFAULT_POLICY, DEFAULT_THRESHOLD, MIN_THRESHOLD, PROFILES, policyFrom } from './policy.ts';
+export { DEFAULT_POLICY, DEFAULT_THRESHOLD, MIN_THRESHOLD, PROFILES, policyFrom, unsuppressedPolicy } from './policy.ts';
 export { PUBLICATION_COUNT_BASE, suppressCount } from './counts.ts';
 export { suppressMetric, suppressMetricSet } from './metric.ts';
 export { deriveShares, suppressTable, type ShareBase } from './table.ts';

@@ -8,7 +8,9 @@ import type { DisclosurePolicy, PolicySettings } from './types.ts';
 /** The lowest threshold a deployment may set. */
 export const MIN_THRESHOLD = 3;
 export const DEFAULT_THRESHOLD = 5;
-export const PROFILES = ['dashboard', 'publication'] as const;
+export const PROFILES = ['dashboard', 'publication', 'unsuppressed'] as const;
+/** The profiles a deployment may configure: `unsuppressed` is only ever per request (unsuppressedPolicy). */
+const CONFIGURABLE = ['dashboard', 'publication'] as const;
 
 export const DEFAULT_POLICY: Readonly<DisclosurePolicy> = Object.freeze({ threshold: DEFAULT_THRESHOLD, profile: 'dashboard' });
 
@@ -20,7 +22,7 @@ const settingsSchema = z.object({
 		(v) => (unset(v) ? DEFAULT_THRESHOLD : typeof v === 'string' && /^\s*\d+\s*$/.test(v) ? Number(v) : v),
 		z.number({ error: `must be a whole number of at least ${MIN_THRESHOLD}` }).int(`must be a whole number of at least ${MIN_THRESHOLD}`).min(MIN_THRESHOLD, `must be at least ${MIN_THRESHOLD}`)
 	),
-	profile: z.preprocess((v) => (unset(v) ? 'dashboard' : typeof v === 'string' ? v.trim() : v), z.enum(PROFILES, { error: `must be one of ${PROFILES.join(', ')}` }))
+	profile: z.preprocess((v) => (unset(v) ? 'dashboard' : typeof v === 'string' ? v.trim() : v), z.enum(CONFIGURABLE, { error: `must be one of ${CONFIGURABLE.join(', ')}` }))
 });
 
 /** Checks a policy (throws naming the setting at fault); the policy every function here takes. */
@@ -39,4 +41,10 @@ export function checkPolicy(policy: DisclosurePolicy): void {
 	if (!Number.isInteger(policy.threshold) || policy.threshold < MIN_THRESHOLD || !PROFILES.includes(policy.profile)) {
 		throw new Error(`not a valid disclosure policy: ${JSON.stringify(policy)} (threshold a whole number ≥ ${MIN_THRESHOLD}, profile one of ${PROFILES.join(', ')})`);
 	}
+}
+
+/** The policy of a person who switched to unsuppressed figures: nothing is suppressed; the threshold is kept for the words. */
+export function unsuppressedPolicy(policy: DisclosurePolicy): DisclosurePolicy {
+	checkPolicy(policy);
+	return { threshold: policy.threshold, profile: 'unsuppressed' };
 }

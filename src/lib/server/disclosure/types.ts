@@ -21,8 +21,12 @@ export interface Shown {
 export interface DisclosurePolicy {
 	/** Counts from 1 to `threshold` are suppressed (default 5, never below 3). */
 	threshold: number;
-	/** `publication` also rounds counts to the nearest 5 and percentages to whole numbers. */
-	profile: 'dashboard' | 'publication';
+	/**
+	 * `publication` also rounds counts to the nearest 5 and percentages to whole numbers.
+	 * `unsuppressed` suppresses nothing: only for an analyst or admin who switched to it (each
+	 * switch logged; never from configuration), and for nothing that leaves the server as an export.
+	 */
+	profile: 'dashboard' | 'publication' | 'unsuppressed';
 }
 
 /** A metric's figure as shown: its value and, for ratios and rates, the counts behind it. */

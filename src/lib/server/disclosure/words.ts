@@ -23,6 +23,9 @@ export function symbolText(symbol: DisclosureSymbol, policy: DisclosurePolicy): 
 /** The policy in a sentence, for an export's notes (the spec asks exports to carry their profile). */
 export function policyNote(policy: DisclosurePolicy): string {
 	checkPolicy(policy);
+	if (policy.profile === 'unsuppressed') {
+		return `Unsuppressed figures: counts from 1 to ${policy.threshold} are shown as they are. For the analyst who switched to them only; never to be shared.`;
+	}
 	const base = `Counts from 1 to ${policy.threshold} are suppressed (c), with further figures where they would reveal one.`;
 	return policy.profile === 'publication'
 		? `${base} Other counts are rounded to the nearest ${PUBLICATION_COUNT_BASE}, percentages to whole numbers, rates per 10,000 to one decimal place, all worked out from unrounded counts.`

@@ -1,11 +1,11 @@
 import { escalationPage } from '$lib/server/dashboard/escalation.ts';
 import { benchmarksFor } from '$lib/server/dashboard/settings.ts';
-import { serverPolicy } from '$lib/server/http/policy.ts';
+import { requestPolicy } from '$lib/server/http/policy.ts';
 import { serverWarehouse } from '$lib/server/http/warehouse.ts';
 import { presentEscalation } from '$lib/server/present/escalation.ts';
 import type { PageServerLoad } from './$types';
 
-export const load: PageServerLoad = async ({ parent }) => {
+export const load: PageServerLoad = async ({ parent, locals }) => {
 	const { filters, options } = await parent();
 	const warehouse = await serverWarehouse();
 	const period = { from: filters.period.from, to: filters.period.to };
@@ -13,5 +13,5 @@ export const load: PageServerLoad = async ({ parent }) => {
 		escalationPage(warehouse, { ...period, area: filters.area, agency: filters.agency }),
 		benchmarksFor(warehouse, null, period)
 	]);
-	return presentEscalation(data, serverPolicy(), { benchmarks, agencies: options.agencies });
+	return presentEscalation(data, requestPolicy(locals), { benchmarks, agencies: options.agencies });
 };

@@ -1,11 +1,11 @@
 import { needPage } from '$lib/server/dashboard/need.ts';
 import { benchmarksFor } from '$lib/server/dashboard/settings.ts';
-import { serverPolicy } from '$lib/server/http/policy.ts';
+import { requestPolicy } from '$lib/server/http/policy.ts';
 import { serverWarehouse } from '$lib/server/http/warehouse.ts';
 import { presentNeed } from '$lib/server/present/need.ts';
 import type { PageServerLoad } from './$types';
 
-export const load: PageServerLoad = async ({ parent }) => {
+export const load: PageServerLoad = async ({ parent, locals }) => {
 	const { filters } = await parent();
 	const warehouse = await serverWarehouse();
 	const period = { from: filters.period.from, to: filters.period.to };
@@ -13,5 +13,5 @@ export const load: PageServerLoad = async ({ parent }) => {
 		needPage(warehouse, { ...period, area: filters.area, agency: filters.agency }),
 		benchmarksFor(warehouse, null, period)
 	]);
-	return { need: presentNeed(data, serverPolicy(), benchmarks), threshold: serverPolicy().threshold };
+	return { need: presentNeed(data, requestPolicy(locals), benchmarks), threshold: requestPolicy(locals).threshold };
 };

@@ -1,11 +1,11 @@
 import { responsePage } from '$lib/server/dashboard/response.ts';
 import { benchmarksFor } from '$lib/server/dashboard/settings.ts';
-import { serverPolicy } from '$lib/server/http/policy.ts';
+import { requestPolicy } from '$lib/server/http/policy.ts';
 import { serverWarehouse } from '$lib/server/http/warehouse.ts';
 import { presentResponse } from '$lib/server/present/response.ts';
 import type { PageServerLoad } from './$types';
 
-export const load: PageServerLoad = async ({ parent }) => {
+export const load: PageServerLoad = async ({ parent, locals }) => {
 	const { filters } = await parent();
 	const warehouse = await serverWarehouse();
 	const period = { from: filters.period.from, to: filters.period.to };
@@ -13,5 +13,5 @@ export const load: PageServerLoad = async ({ parent }) => {
 		responsePage(warehouse, { ...period, area: filters.area, agency: filters.agency }),
 		benchmarksFor(warehouse, null, period)
 	]);
-	return { response: presentResponse(data, serverPolicy(), benchmarks), threshold: serverPolicy().threshold };
+	return { response: presentResponse(data, requestPolicy(locals), benchmarks), threshold: requestPolicy(locals).threshold };
 };

@@ -7,7 +7,7 @@ import { json } from '@sveltejs/kit';
 import { filterOptions } from '$lib/server/dashboard/filters.ts';
 import { suppressGroups, suppressMetricSet } from '$lib/server/disclosure/index.ts';
 import { FilterError, parseFilters } from '$lib/server/http/filters.ts';
-import { serverPolicy } from '$lib/server/http/policy.ts';
+import { requestPolicy } from '$lib/server/http/policy.ts';
 import { serverWarehouse } from '$lib/server/http/warehouse.ts';
 import { computeMetrics, DIMENSIONS, MetricQueryError, type Dimension } from '$lib/server/metrics/compute.ts';
 import { METRICS_VERSION } from '$lib/server/metrics/keys.ts';
@@ -15,7 +15,7 @@ import type { RequestHandler } from './$types';
 
 const bad = (message: string) => json({ error: message }, { status: 400 });
 
-export const GET: RequestHandler = async ({ url }) => {
+export const GET: RequestHandler = async ({ url, locals }) => {
 	const warehouse = await serverWarehouse();
 	const params = new URLSearchParams(url.searchParams);
 	const by = params.get('by');
@@ -31,7 +31,7 @@ export const GET: RequestHandler = async ({ url }) => {
 		if (e instanceof FilterError) return bad(e.message);
 		throw e;
 	}
-	const policy = serverPolicy();
+	const policy = requestPolicy(locals);
 	const q = { from: filters.period.from, to: filters.period.to, area: filters.area, agency: filters.agency };
 	try {
 		const whole = await computeMetrics(warehouse, q);

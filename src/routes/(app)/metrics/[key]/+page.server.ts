@@ -1,7 +1,7 @@
 import { error } from '@sveltejs/kit';
 import { metricPage } from '$lib/server/dashboard/metric.ts';
 import { metricInfo } from '$lib/server/dashboard/metrics.ts';
-import { serverPolicy } from '$lib/server/http/policy.ts';
+import { requestPolicy } from '$lib/server/http/policy.ts';
 import { serverWarehouse } from '$lib/server/http/warehouse.ts';
 import { isMetricKey } from '$lib/server/metrics/registry.ts';
 import { BreakdownError, parseBreakdowns, presentMetric } from '$lib/server/present/metric.ts';
@@ -11,7 +11,7 @@ import type { PageServerLoad } from './$types';
  * One metric: an unknown key is a 404; `by` (the breakdowns to show, the metric's own only)
  * is this page's parameter, a bad one a 400. The filters come from the layout.
  */
-export const load: PageServerLoad = async ({ params, url, parent }) => {
+export const load: PageServerLoad = async ({ params, url, parent, locals }) => {
 	const key = params.key;
 	if (!isMetricKey(key)) error(404, `There is no metric "${key}".`);
 	const info = metricInfo(key);
@@ -29,5 +29,5 @@ export const load: PageServerLoad = async ({ params, url, parent }) => {
 		{ from: filters.period.from, to: filters.period.to, area: filters.area, agency: filters.agency },
 		{ by: by.shown }
 	);
-	return { view: presentMetric(data, serverPolicy(), by), byAsked: by.asked, threshold: serverPolicy().threshold };
+	return { view: presentMetric(data, requestPolicy(locals), by), byAsked: by.asked, threshold: requestPolicy(locals).threshold };
 };

@@ -1,0 +1,28 @@
+import { fail, redirect } from '@sveltejs/kit';
+import { clientAddress, safeNext } from '$lib/server/http/session.ts';
+import { signIn } from '$lib/server/http/sign-in.ts';
+import { isDemo } from '$lib/server/http/warehouse.ts';
+import type { Actions, PageServerLoad } from './$types';
+
+export const load: PageServerLoad = async ({ locals, url }) => {
+	const next = safeNext(url.searchParams.get('next'));
+	if (locals.user && locals.session && !locals.session.secondFactorPending) redirect(303, next);
+	return { next, demo: isDemo(), reset: url.searchParams.get('reset') === 'done' };
+};
+
+export const actions: Actions = {
+	default: async (event) => {
+		const form = await event.request.formData();
+		const email = String(form.get('email') ?? '').trim();
+		const password = String(form.get('password') ?? '');
+		const next = safeNext(String(form.get('next') ?? '/'));
+		if (!email || !password) return fail(400, { email, message: 'Give your email and your password.' });
+		const result = await signIn(event, email, password, clientAddress(event));
+		if (result.outcome === 'throttled') {
+			event.setHeaders({ 'retry-after': String(result.retryAfterSeconds) });
+			return fail(429, { email, message: result.message });
+		}
+		if (result.outcome === 'invalid') return fail(400, { email, message: result.message });
+		redirect(303, result.secondFactor ? `/login/second-factor?next=${encodeURIComponent(next)}` : next);
+	}
+};
