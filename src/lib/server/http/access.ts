@@ -26,6 +26,9 @@ export const ROUTE_ACCESS: Readonly<Record<string, MethodRules>> = Object.freeze
 	'/(public)/login': pageWithActions('public', 'public'),
 	'/(public)/login/second-factor': pageWithActions('pending', 'pending'),
 	'/(public)/reset/[token]': pageWithActions('public', 'public'),
+	// Sign-in through the council's identity provider (OpenID Connect), when configured.
+	'/(public)/login/oidc': { GET: 'public' },
+	'/(public)/login/oidc/callback': { GET: 'public' },
 	'/logout': { POST: 'pending' },
 	// The dashboard: every signed-in role sees it, suppressed.
 	'/(app)': page('view'),
