@@ -49,3 +49,16 @@ describe('sign-in throttle', () => {
 		expect(th.check('new@example.org', '192.0.2.8')).toEqual({ allowed: true });
 	});
 });
+
+describe('the address alone', () => {
+	it('counts failures against the address and refuses it after its limit, leaving accounts alone', () => {
+		const t = new Throttle({ maxPerAddress: 3, maxPerAccount: 5 });
+		for (let i = 0; i < 2; i++) t.failAddress('10.0.0.9');
+		expect(t.checkAddress('10.0.0.9')).toEqual({ allowed: true });
+		t.failAddress('10.0.0.9');
+		expect(t.checkAddress('10.0.0.9').allowed).toBe(false);
+		expect(t.check('someone@example.org', '10.0.0.9').allowed).toBe(false);
+		expect(t.check('someone@example.org', '10.0.0.10')).toEqual({ allowed: true });
+		expect(t.checkAddress('10.0.0.10')).toEqual({ allowed: true });
+	});
+});

@@ -68,6 +68,19 @@ export class Throttle {
 		this.count(this.addresses, address, this.options.maxPerAddress, t);
 	}
 
+	/** Whether an address may try (its own limit only: for sign-in without an account name, e.g. OpenID Connect). */
+	checkAddress(address: string): ThrottleCheck {
+		const t = this.now().getTime();
+		const until = this.addresses.get(address)?.lockedUntil ?? 0;
+		if (until > t) return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil((until - t) / 1000)) };
+		return { allowed: true };
+	}
+
+	/** Counts a failure against an address alone. */
+	failAddress(address: string): void {
+		this.count(this.addresses, address, this.options.maxPerAddress, this.now().getTime());
+	}
+
 	succeed(account: string): void {
 		this.accounts.delete(key(account));
 	}
