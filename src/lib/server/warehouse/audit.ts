@@ -320,3 +320,59 @@ export async function verifyAuditLog(warehouse: Warehouse, options: { expectHead
 		chain
 	};
 }
+
+/** Which entries `queryAuditLog` reads: every condition given must hold. */
+export interface AuditQuery {
+	/** Actions starting with this text (`priority.` gives priority.create, priority.edit…). */
+	actionPrefix?: string;
+	/** Actors containing this text, in any case (`lead@` finds `user:lead@example.org`). */
+	actor?: string;
+	/** From this London date (`YYYY-MM-DD`), inclusive. */
+	since?: string;
+	/** To this London date, inclusive. */
+	until?: string;
+	/** At most this many entries, newest first… */
+	limit: number;
+	/** …after skipping this many. */
+	offset?: number;
+}
+
+export interface AuditPage {
+	/** The matching entries, newest first (by seq). */
+	entries: StoredAuditEntry[];
+	/** How many entries match, over every page. */
+	matching: number;
+	/** How many entries the whole log holds. */
+	total: number;
+	/** The last entry's hash (GENESIS_HASH for an empty log): the head `cli audit-log verify` prints. */
+	head: string;
+}
+
+/**
+ * A page of the log, newest first, filtered by action prefix, actor and London date range.
+ * Every value is a bound parameter. The head is the whole log's, whatever the filter.
+ */
+export async function queryAuditLog(warehouse: Warehouse, q: AuditQuery): Promise<AuditPage> {
+	await ensureChain(warehouse);
+	const where = `WHERE ($action IS NULL OR starts_with(action, $action))
+		AND ($actor IS NULL OR contains(lower(actor), lower($actor)))
+		AND ($since IS NULL OR CAST(timezone('Europe/London', logged_at) AS DATE) >= CAST($since AS DATE))
+		AND ($until IS NULL OR CAST(timezone('Europe/London', logged_at) AS DATE) <= CAST($until AS DATE))`;
+	const params = { action: q.actionPrefix ?? null, actor: q.actor ?? null, since: q.since ?? null, until: q.until ?? null };
+	const limit = Math.max(0, Math.floor(q.limit));
+	const offset = Math.max(0, Math.floor(q.offset ?? 0));
+	return warehouse.read(async (conn) => {
+		const rows = await query<RawRow>(conn, `${ROWS_SQL} ${where} ORDER BY seq DESC, rowid DESC LIMIT $limit OFFSET $offset`, {
+			...params,
+			limit,
+			offset
+		});
+		const [counts] = await query<{ matching: number; total: number }>(
+			conn,
+			`SELECT count(*) FILTER (${where.replace(/^WHERE /, '')}) AS matching, count(*) AS total FROM audit_log`,
+			params
+		);
+		const [last] = await query<{ hash: string | null }>(conn, `SELECT hash FROM audit_log ORDER BY seq DESC, rowid DESC LIMIT 1`);
+		return { entries: rows.map(stored), matching: counts.matching, total: counts.total, head: last ? (last.hash ?? '') : GENESIS_HASH };
+	});
+}
