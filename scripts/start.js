@@ -29,6 +29,9 @@ const env = { ...process.env, PORT: process.env.PORT ?? '3000' };
 // The address people use, for the origin check of forms and JSON posts (adapter-node would
 // otherwise assume https). Behind a proxy, set ORIGIN (or PROTOCOL_HEADER and HOST_HEADER).
 env.ORIGIN ??= `http://localhost:${env.PORT}`;
+// Uploads in the browser may weigh FP_UPLOAD_LIMIT_MB (default 200): let the adapter take that
+// much (its own default is 512K). A deployment may set BODY_SIZE_LIMIT itself.
+env.BODY_SIZE_LIMIT ??= `${Number(env.FP_UPLOAD_LIMIT_MB ?? 200) + 1}M`;
 if (!env.DATABASE_PATH) {
 	env.DATABASE_PATH = path.join(root, 'data', 'demo.duckdb');
 	env.FULL_PICTURE_DEMO = '1';

@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import yazl from 'yazl';
@@ -308,6 +308,32 @@ describe('import: a file that cannot be read fails the whole import and loads no
 		const good = await importExtract(w, safe);
 		expect(good.status).toBe('committed');
 		expect(file(good, 'agencies.csv').rows_loaded).toBe(1);
+	});
+
+	it('refuses a zip that unpacks to more than FP_UNZIP_LIMIT_MB, before writing anything', async () => {
+		const dir = tempDir('bomb');
+		const zip = new yazl.ZipFile();
+		zip.addBuffer(Buffer.from(JSON.stringify({ format: 'multi-agency-extract', version: 1, supplied_by: 'partnership', extracted_on: '2025-04-10' })), 'manifest.json');
+		// 3 MiB of one repeated line compresses to a few KiB.
+		zip.addBuffer(Buffer.from(`agency_code,agency_name,sector\n${'POL,Police,police\n'.repeat(180_000)}`), 'agencies.csv');
+		zip.end();
+		const chunks: Buffer[] = [];
+		for await (const c of zip.outputStream) chunks.push(c as Buffer);
+		const file = path.join(dir, 'bomb.zip');
+		writeFileSync(file, Buffer.concat(chunks));
+		expect(Buffer.concat(chunks).length).toBeLessThan(100_000);
+		const w = await freshWarehouse();
+		const before = process.env.FP_UNZIP_LIMIT_MB;
+		process.env.FP_UNZIP_LIMIT_MB = '2';
+		try {
+			const report = await importExtract(w, file);
+			expect(report.status).toBe('failed');
+			expect(report.errors[0].message).toMatch(/bomb\.zip.*unpacks to 4 MiB, more than the limit of 2 MiB \(FP_UNZIP_LIMIT_MB\)/);
+			expect(readdirSync(w.stagingDir).filter((n) => n.startsWith('zip-'))).toEqual([]);
+		} finally {
+			if (before === undefined) delete process.env.FP_UNZIP_LIMIT_MB;
+			else process.env.FP_UNZIP_LIMIT_MB = before;
+		}
 	});
 });
 

@@ -171,6 +171,15 @@ function openZip(file: string): Promise<yauzl.ZipFile> {
  * Unpacks `file` into `into` and returns the folder holding the extract: the zip's root, or
  * its one top-level folder when every entry sits in it.
  */
+/** How much a zipped extract may unpack to: FP_UNZIP_LIMIT_MB, default 8192 (8 GiB). */
+export function unzipLimitBytes(env: NodeJS.ProcessEnv = process.env): number {
+	const text = env.FP_UNZIP_LIMIT_MB?.trim();
+	if (!text) return 8192 * 2 ** 20;
+	const mb = Number(text);
+	if (!Number.isInteger(mb) || mb < 1) throw new Error(`FP_UNZIP_LIMIT_MB must be a whole number of MiB (got "${text}")`);
+	return mb * 2 ** 20;
+}
+
 async function unzip(file: string, into: string): Promise<string> {
 	const name = path.basename(file);
 	let zip: yauzl.ZipFile;
@@ -199,6 +208,16 @@ async function unzip(file: string, into: string): Promise<string> {
 		if (path.isAbsolute(entryName) || parts.includes('..') || entryName.includes('\\') || parts.length > 2) {
 			throw new ExtractError(`${name}: ${entryName}`, 'unsafe zip entry: its path leaves the extract folder or nests folders');
 		}
+	}
+	// A small zip may unpack to a huge one: refuse it before writing a byte (yauzl checks each
+	// entry's real size against the size it declares).
+	const unpacked = files.reduce((n, e) => n + e.uncompressedSize, 0);
+	const limit = unzipLimitBytes();
+	if (unpacked > limit) {
+		throw new ExtractError(
+			name,
+			`unpacks to ${Math.ceil(unpacked / 2 ** 20)} MiB, more than the limit of ${Math.floor(limit / 2 ** 20)} MiB (FP_UNZIP_LIMIT_MB): send the folder instead, or raise the limit`
+		);
 	}
 	const tops = new Set(files.map((e) => (e.fileName.includes('/') ? e.fileName.split('/')[0] : '')));
 	if (tops.size > 1) throw new ExtractError(name, 'the zip must hold one extract: its files at the root or in one folder');

@@ -10,6 +10,7 @@ export const load: PageServerLoad = async ({ locals }) => {
 	const user = locals.user!;
 	const sessions = await listSessions(await serverWarehouse(), user.userId);
 	return {
+		filtersIgnored: 'it is about your account, not figures',
 		email: user.email,
 		role: user.role,
 		permissions: permissionsOf(user.role),
