@@ -52,7 +52,18 @@ const MATRIX: Row[] = [
 	{ method: 'GET', route: '/api/metrics', allowed: ALL, ok: 200, nobody: 401 },
 	{ method: 'GET', route: '/api/quarantine', allowed: ANALYSTS, ok: 200, nobody: 401 },
 	{ method: 'GET', route: '/api/imports/no-such-import', allowed: ANALYSTS, ok: 404, nobody: 401 },
-	{ method: 'POST', route: '/session/unsuppressed', allowed: ANALYSTS, ok: 303, nobody: 401, body: () => new URLSearchParams({ on: '0', next: '/' }) }
+	{ method: 'POST', route: '/session/unsuppressed', allowed: ANALYSTS, ok: 303, nobody: 401, body: () => new URLSearchParams({ on: '0', next: '/' }) },
+	// Every form action and write endpoint, with input it refuses: allowed roles reach the
+	// action (400, 415: its own answer), the others are stopped before it (403, 401).
+	...['create', 'edit', 'retire'].map((action): Row => ({ method: 'POST', route: `/settings/priorities?/${action}`, allowed: ['lead'], ok: 400, nobody: 401, body: () => new URLSearchParams({}) })),
+	...['create', 'edit', 'delete'].map(
+		(action): Row => ({ method: 'POST', route: `/settings/benchmarks?/${action}`, allowed: ['lead', 'analyst', 'admin'], ok: 400, nobody: 401, body: () => new URLSearchParams({}) })
+	),
+	...['add', 'role', 'disable', 'reset'].map((action): Row => ({ method: 'POST', route: `/admin/users?/${action}`, allowed: ['admin'], ok: 400, nobody: 401, body: () => new URLSearchParams({}) })),
+	{ method: 'POST', route: '/data/quarantine?/undo', allowed: ANALYSTS, ok: 400, nobody: 401, body: () => new URLSearchParams({ batch: 'none' }) },
+	{ method: 'POST', route: '/data/import?/upload', allowed: ANALYSTS, ok: 415, nobody: 401, body: () => new URLSearchParams({ a: '1' }) },
+	{ method: 'POST', route: '/api/imports', allowed: ANALYSTS, ok: 415, nobody: 401, body: () => new URLSearchParams({ a: '1' }) },
+	{ method: 'POST', route: '/account?/end', allowed: ALL, ok: 400, nobody: 401, body: () => new URLSearchParams({ id: 'none' }) }
 ];
 
 describe('the access matrix', () => {
