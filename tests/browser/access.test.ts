@@ -12,6 +12,7 @@ import { afterAll, describe, expect, inject, it } from 'vitest';
 import { root } from '../../scripts/build-if-needed.js';
 import { createUser, findUserByEmail } from '../../src/lib/server/auth/accounts.ts';
 import { ROLES, type Role } from '../../src/lib/server/auth/roles.ts';
+import { totpCode } from '../../src/lib/server/auth/totp.ts';
 import { openWarehouse } from '../../src/lib/server/warehouse/warehouse.ts';
 import { sessionCookie } from './browser.ts';
 import { httpSignIn } from './global-setup.ts';
@@ -95,7 +96,7 @@ describe('the access matrix', () => {
 });
 
 describe('the second factor', () => {
-	it('an analyst without it reaches the second-factor page and no data', async () => {
+	it('an analyst without it reaches the second-factor page and no data; once shown, the session is a new one', async () => {
 		const a = inject('accounts').analyst2;
 		const cookie = await httpSignIn(base(), { ...a, totpSecret: null });
 		for (const route of ['/', '/need', '/data/import', '/metrics/re_referrals_12m_pct']) {
@@ -107,7 +108,21 @@ describe('the second factor', () => {
 		expect((await request('POST', '/session/unsuppressed', cookie, new URLSearchParams({ on: '1' }))).status).toBe(401);
 		const page = await request('GET', '/login/second-factor', cookie);
 		expect(page.status).toBe(200);
-		expect(await page.text()).toMatch(/Set-up key/);
+		const html = await page.text();
+		expect(html).toMatch(/Set-up key/);
+
+		// Setting it up starts a new session: the token that waited for the factor is refused after.
+		const secret = /data-secret[^>]*>([A-Z2-7]+)</.exec(html)![1];
+		const done = await request('POST', '/login/second-factor', cookie, new URLSearchParams({ code: totpCode(secret, new Date()), next: '/need' }));
+		expect(done.status).toBe(303);
+		expect(done.headers.get('location')).toBe('/need');
+		const rotated = /(__Host-fp_session=[^;]+)/.exec(done.headers.get('set-cookie') ?? '')![1];
+		expect(rotated).not.toBe(cookie);
+		expect((await request('GET', '/need', rotated)).status).toBe(200);
+		const old = await request('GET', '/need', cookie);
+		expect(old.status).toBe(303);
+		expect(old.headers.get('location')).toMatch(/^\/login\?/);
+		expect((await request('GET', '/api/metrics', cookie)).status).toBe(401);
 	});
 });
 

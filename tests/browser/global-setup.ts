@@ -49,7 +49,10 @@ export async function httpSignIn(baseURL: string, account: TestAccount, at = new
 		// The code of the next 30-second step: the one of this step was used to set the factor up.
 		const code = totpCode(account.totpSecret, new Date(at.getTime() + 30_000));
 		const factor = await post('/login/second-factor', { code, next: '/' }, cookie);
-		if (factor.status !== 303) throw new Error(`second factor for ${account.email} failed: ${factor.status}`);
+		const rotated = /(__Host-fp_session=[^;]+)/.exec(factor.headers.get('set-cookie') ?? '')?.[1];
+		if (factor.status !== 303 || !rotated) throw new Error(`second factor for ${account.email} failed: ${factor.status}`);
+		// The session is a new one once the factor is shown.
+		return rotated;
 	}
 	return cookie;
 }

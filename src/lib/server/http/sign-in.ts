@@ -6,7 +6,7 @@
  */
 import type { Cookies } from '@sveltejs/kit';
 import { authenticate, type User } from '../auth/accounts.ts';
-import { createSession, endSession, markSecondFactor } from '../auth/sessions.ts';
+import { createSession, endSession } from '../auth/sessions.ts';
 import { enrolSecondFactor, generateTotpSecret, totpUri, verifySecondFactor } from '../auth/totp.ts';
 import { auditRequest, setSessionCookie } from './session.ts';
 import { isDemo, serverWarehouse } from './warehouse.ts';
@@ -101,7 +101,12 @@ export async function secondFactor(event: RequestParts, code: string, address: s
 		await auditRequest(event, 'second_factor.failed', {});
 		return { outcome: 'invalid', message: 'That code is not right. Enter the code your app shows now.' };
 	}
-	await markSecondFactor(warehouse, session.token);
+	// A new session (token) for the whole sign-in: the one that waited for the factor ends, so
+	// a token seen before the second factor is never worth more after it.
+	await endSession(warehouse, session.token);
+	const fresh = await createSession(warehouse, user.userId, { address, userAgent: event.request.headers.get('user-agent'), secondFactorOk: true });
+	setSessionCookie(event.cookies, fresh.token);
+	event.locals.session = { token: fresh.token, id: fresh.session.id, secondFactorPending: false, unsuppressed: false };
 	await auditRequest(event, 'sign_in', { role: user.role, second_factor: true });
 	return { outcome: 'ok' };
 }
