@@ -64,7 +64,14 @@ const MATRIX: Row[] = [
 	{ method: 'POST', route: '/data/quarantine?/undo', allowed: ANALYSTS, ok: 400, nobody: 401, body: () => new URLSearchParams({ batch: 'none' }) },
 	{ method: 'POST', route: '/data/import?/upload', allowed: ANALYSTS, ok: 415, nobody: 401, body: () => new URLSearchParams({ a: '1' }) },
 	{ method: 'POST', route: '/api/imports', allowed: ANALYSTS, ok: 415, nobody: 401, body: () => new URLSearchParams({ a: '1' }) },
-	{ method: 'POST', route: '/account?/end', allowed: ALL, ok: 400, nobody: 401, body: () => new URLSearchParams({ id: 'none' }) }
+	{ method: 'POST', route: '/account?/end', allowed: ALL, ok: 400, nobody: 401, body: () => new URLSearchParams({ id: 'none' }) },
+	// The public pages: a reset link (this one is not valid: the page says so), the second
+	// factor (nothing to do for a whole session: on to the overview; nobody: to sign in first), and
+	// OpenID Connect, not configured on this server.
+	{ method: 'GET', route: `/reset/${'A'.repeat(43)}`, allowed: ALL, ok: 200, nobody: 200 },
+	{ method: 'GET', route: '/login/second-factor', allowed: ALL, ok: 303, nobody: 303 },
+	{ method: 'GET', route: '/login/oidc', allowed: ALL, ok: 404, nobody: 404 },
+	{ method: 'GET', route: '/login/oidc/callback', allowed: ALL, ok: 404, nobody: 404 }
 ];
 
 describe('the access matrix', () => {
