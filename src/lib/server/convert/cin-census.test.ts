@@ -2,7 +2,7 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { convertCommand } from '../../../cli/convert-command.ts';
-import type { Context } from '../../../cli/main.ts';
+import { offlineContext } from '../../../cli/test-context.ts';
 import { importExtract } from '../import/import.ts';
 import { listQuarantine } from '../import/quarantine.ts';
 import { childPseudonym, parseKey, recordId } from '../pseudonym/pseudonym.ts';
@@ -336,17 +336,10 @@ describe('convertCinCensus on the schema\'s variations', () => {
 });
 
 describe('cli convert', () => {
-	function ctx() {
-		const out: string[] = [];
-		const err: string[] = [];
-		const context: Context = {
-			out: (t) => out.push(t),
-			err: (t) => err.push(t),
-			warehouse: () => Promise.reject(new Error('convert opens no warehouse')),
-			audit: async () => {}
-		};
+	const ctx = () => {
+		const { ctx: context, out, err } = offlineContext('convert');
 		return { context, out, err };
-	}
+	};
 
 	it('converts a census and writes the report JSON', async () => {
 		const outDir = path.join(tempDir('cli'), 'extract');

@@ -7,7 +7,7 @@ import path from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { keygenCommand } from '../../../cli/keygen-command.ts';
-import type { Context } from '../../../cli/main.ts';
+import { offlineContext } from '../../../cli/test-context.ts';
 import { tempDir } from '../testing/extract.ts';
 import {
 	childPseudonym,
@@ -147,19 +147,7 @@ describe('NHS number check digit', () => {
 	});
 });
 
-function fakeContext() {
-	const out: string[] = [];
-	const err: string[] = [];
-	const ctx: Context = {
-		out: (t) => out.push(t),
-		err: (t) => err.push(t),
-		warehouse: async () => {
-			throw new Error('keygen opens no warehouse');
-		},
-		audit: async () => {}
-	};
-	return { ctx, out, err };
-}
+const fakeContext = () => offlineContext('keygen');
 
 describe('keygen', () => {
 	it('writes 64 lowercase hex from a random source, mode 0600, that reads back as a key', async () => {

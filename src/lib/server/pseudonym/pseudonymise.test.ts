@@ -7,12 +7,12 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { Context } from '../../../cli/main.ts';
 import { pseudonymiseCommand } from '../../../cli/pseudonymise-command.ts';
 import { importExtract } from '../import/import.ts';
 import { listQuarantine } from '../import/quarantine.ts';
 import { freshWarehouse, tempDir, writeExtract } from '../testing/extract.ts';
 import { query, type Warehouse } from '../warehouse/warehouse.ts';
+import { offlineContext } from '../../../cli/test-context.ts';
 import { CsvError, parseCsv } from './csv.ts';
 import { childPseudonym, parseKey, recordId } from './pseudonym.ts';
 import { birthMonthOf, parseIdSpec, pseudonymiseCsv, PseudonymiseError } from './pseudonymise.ts';
@@ -20,19 +20,7 @@ import { birthMonthOf, parseIdSpec, pseudonymiseCsv, PseudonymiseError } from '.
 const KEY_TEXT = 'ab'.repeat(32);
 const KEY = parseKey(KEY_TEXT);
 
-function fakeContext() {
-	const out: string[] = [];
-	const err: string[] = [];
-	const ctx: Context = {
-		out: (t) => out.push(t),
-		err: (t) => err.push(t),
-		warehouse: async () => {
-			throw new Error('pseudonymise opens no warehouse');
-		},
-		audit: async () => {}
-	};
-	return { ctx, out, err };
-}
+const fakeContext = () => offlineContext('pseudonymise');
 
 describe('the CSV reader', () => {
 	it('reads RFC 4180 quoting, CRLF, a BOM and blank lines, numbering records as the spec does', () => {
