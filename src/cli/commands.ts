@@ -1,5 +1,7 @@
 /** The command line's commands: each parses its flags, calls the data core and prints. */
+import path from 'node:path';
 import { importExtract } from '../lib/server/import/import.ts';
+import { shownSource } from '../lib/server/import/names.ts';
 import { listBatches, listQuarantine } from '../lib/server/import/quarantine.ts';
 import type { ImportReport } from '../lib/server/import/types.ts';
 import { undoBatch, UndoError } from '../lib/server/import/undo.ts';
@@ -26,6 +28,18 @@ reason. Importing the same extract again changes nothing.
 
   --db FILE   the warehouse (a DuckDB file)
   --json      print the report as JSON: {batch_id, status, files, errors, retried}
+              (always, even when the import fails)
+
+The extract is read in a child process with its own memory limits; the import is then loaded in
+one transaction with its audit entry. Limits, each refused naming the file and the limit
+(docs/import.md, "Limits"):
+  FP_IMPORT_MAX_LINES           lines per file, header and blank lines included (50000000)
+  FP_IMPORT_MAX_RECORD_KB       bytes per record (1024)
+  FP_IMPORT_MAX_FIELD_KB        bytes per field (64)
+  FP_IMPORT_MAX_COLUMNS         columns per header (1000)
+  FP_UNZIP_LIMIT_MB             what a zip may unpack to (4096)
+  FP_IMPORT_TIME_LIMIT_MINUTES  wall-clock time from opening to commit (120)
+  FP_IMPORT_READER_HEAP_MB      the reader's JavaScript heap (1024)
 
 Exit status: 0 committed or unchanged, 1 failed (nothing was loaded), 2 usage error.
 `;
@@ -57,16 +71,34 @@ const importCommand: Command = {
 		const { values, positionals } = parse(args, { db: { type: 'string' }, json: { type: 'boolean' } });
 		const db = requireValue(values.db, '--db');
 		if (positionals.length !== 1) throw new UsageError('give exactly one extract folder or .zip');
-		const warehouse = await ctx.warehouse(db, true);
+		const source = positionals[0];
+		let report: ImportReport;
 		const bar = values.json ? null : progressBar();
-		const report = await importExtract(warehouse, positionals[0], { actor: osActor(), onProgress: bar?.update });
-		bar?.finish();
-		await ctx.audit('import', {
-			source: positionals[0],
-			status: report.status,
-			batch_id: report.batch_id,
-			files: report.files.map((f) => ({ file: f.file, rows_read: f.rows_read, rows_loaded: f.rows_loaded, rows_quarantined: f.rows_quarantined }))
-		});
+		try {
+			const warehouse = await ctx.warehouse(db, true);
+			report = await importExtract(warehouse, source, {
+				actor: osActor(),
+				onProgress: bar?.update,
+				// Written in the import's own transaction when it commits; after it otherwise.
+				audit: (r) => ({
+					actor: osActor(),
+					action: 'cli.import',
+					details: {
+						source: shownSource(path.basename(path.resolve(source))),
+						status: r.status,
+						batch_id: r.batch_id,
+						files: r.files.map((f) => ({ file: f.file, rows_read: f.rows_read, rows_loaded: f.rows_loaded, rows_quarantined: f.rows_quarantined })),
+						reasons: r.errors.slice(0, 20).map((e) => e.message)
+					}
+				})
+			});
+		} catch (e) {
+			// Even a warehouse that cannot be opened gets its report, as --json promises.
+			if (!values.json) throw e;
+			report = { batch_id: null, status: 'failed', files: [], errors: [{ file: null, message: e instanceof Error ? e.message : String(e) }], retried: [] };
+		} finally {
+			bar?.finish();
+		}
 		if (values.json) ctx.out(json(report));
 		else if (report.status === 'failed') ctx.err(summary(report));
 		else ctx.out(summary(report));

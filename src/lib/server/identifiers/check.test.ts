@@ -27,11 +27,11 @@ beforeAll(async () => {
 	const result = await generateDemo({ outDir: out, children: 500, years: 1, end: '2025-03-31', seed: 7, threads: 2 });
 	extractDir = result.extractDir;
 	warehouse = await freshWarehouse();
-	opened = await openExtract(extractDir, warehouse.stagingDir);
+	// DuckDB reads files only under the warehouse's staging directory.
+	const workDir = await mkdtemp(path.join(warehouse.stagingDir, 'work-'));
+	opened = await openExtract(extractDir, workDir);
 	staged = await warehouse.write(async (conn) => {
 		const files: StagedFile[] = [];
-		// DuckDB reads files only under the warehouse's staging directory.
-		const workDir = await mkdtemp(path.join(warehouse.stagingDir, 'work-'));
 		for (const f of opened.files) files.push(await stageFile(conn, f, workDir, opened.manifest.extracted_on, 0));
 		for (const s of files) {
 			const rows = await query<{ l: number }>(conn, `SELECT _line AS l FROM ${s.table} ORDER BY _line`);
@@ -42,7 +42,6 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-	await opened?.cleanup();
 	await warehouse?.close();
 });
 
@@ -111,8 +110,8 @@ describe('finds every identifier planted in a random cell', () => {
 					const found = await plant(t, r, c, v, columnOk);
 					expect(found).toHaveLength(1);
 					const [f] = found;
-					const expected: IdentifierFinding = { file: f.planted.file, column: f.planted.column, kind, cells: 1, line: f.planted.line };
-					expect({ file: f.file, column: f.column, kind: f.kind, cells: f.cells, line: f.line }).toEqual(expected);
+					const expected: IdentifierFinding = { file: f.planted.file, column: f.planted.column, position: null, where: 'cells', kind, cells: 1, line: f.planted.line };
+					expect({ file: f.file, column: f.column, position: f.position, where: f.where, kind: f.kind, cells: f.cells, line: f.line }).toEqual(expected);
 				}),
 				{ numRuns: 60 }
 			);

@@ -1,32 +1,39 @@
 /**
  * Importing an extract into the warehouse (extract-format.md, "What an import does with a row").
  *
- * 1. Open the folder or zip and read the manifest (./source.ts).
- * 2. Stage every file into temp tables (./stage.ts): a file that cannot be read fails the
- *    whole import, before anything is stored.
- * 3. The content hash (manifest and files) identifies the batch: an extract already imported
- *    (and not undone) changes nothing.
- * 4. In ONE transaction, table by table in reference order: judge and load the file's rows
- *    (./load.ts), quarantine the rest, then try again the rows that earlier imports
- *    quarantined only for a missing reference. Then recompute the derived columns of rows
- *    whose child or agency changed, and record the batch. Any error rolls everything back.
+ * 1. Read the extract in the import's reader, a child process (./reader.ts → ./prepare.ts):
+ *    open the folder or zip, the identifier check at the door, stage every file within the
+ *    limits, judge every value rule. Nothing of the warehouse is touched, and the writer is not
+ *    held: sign-ins and other writes go on meanwhile. Any failure is the failed report.
+ * 2. On the warehouse's single writer, the content hash (manifest and files) identifies the
+ *    batch: an extract already imported (and not undone) changes nothing.
+ * 3. In ONE transaction, table by table in reference order: load the reader's judged rows, apply
+ *    the rules that need the warehouse (references, keys repeated, older children) and load /
+ *    quarantine (./load.ts), then try again the rows that earlier imports quarantined only for a
+ *    missing reference. Then recompute the derived columns of rows whose child or agency
+ *    changed, record the batch, and write its audit entry: all or nothing. Any error, or the
+ *    wall-clock limit, rolls everything back.
+ * 4. The work folder goes, whatever happened; a failed import's audit entry is appended after.
  *
  * Readers are never blocked: DuckDB's MVCC shows them the last committed state until COMMIT.
  */
-import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { EXTRACT_TABLES, LOAD_ORDER } from '../schema/tables.ts';
+import { column as getColumn, EXTRACT_TABLES, LOAD_ORDER } from '../schema/tables.ts';
 import type { Table } from '../schema/types.ts';
+import { appendAudit, appendAuditInTransaction } from '../warehouse/audit.ts';
 import { ident, literal } from '../warehouse/sql.ts';
 import { exec, query, type Warehouse } from '../warehouse/warehouse.ts';
+import { failedReport, ImportTimeLimitError } from './failure.ts';
+import { importLimits, type ImportLimits } from './limits.ts';
 import { createTouchedTables, judgeAndLoad, quarantineRejects, recomputeStale } from './load.ts';
-import { ExtractError, openExtract, type OpenedExtract } from './source.ts';
-import { stageFile, type StagedFile } from './stage.ts';
+import { shownSource, shownSupplier } from './names.ts';
+import { importSteps, type PreparedExtract } from './prepare.ts';
+import { readInChild } from './reader.ts';
+import { ExtractError } from './source.ts';
 import type { FileReport, ImportOptions, ImportReport, RetryReport } from './types.ts';
-import { VALIDATION_MACROS } from './validate.ts';
-import { findIdentifierColumns, findIdentifiers, identifiersFound } from '../identifiers/check.ts';
+import { rawColumn, VALIDATION_MACROS } from './validate.ts';
 
 export { ExtractError };
 
@@ -40,58 +47,60 @@ export async function dropTempTables(conn: DuckDBConnection): Promise<void> {
 	for (const t of temps) await exec(conn, `DROP TABLE IF EXISTS temp.${ident(t.name)}`);
 }
 
-function failed(e: unknown): ImportReport {
-	const error =
-		e instanceof ExtractError
-			? { file: e.file, ...(e.line !== undefined ? { line: e.line } : {}), message: e.message }
-			: { file: null, message: e instanceof Error ? e.message : String(e) };
-	return { batch_id: null, status: 'failed', files: [], errors: [error], retried: [] };
-}
-
-/** The batch's identity: the manifest's and every file's SHA-256, by file name. */
-function contentHash(opened: OpenedExtract, staged: StagedFile[]): string {
-	const h = createHash('sha256');
-	h.update(`manifest.json\0${opened.manifestSha256}\n`);
-	for (const s of [...staged].sort((a, b) => a.file.name.localeCompare(b.file.name))) h.update(`${s.file.name}\0${s.sha256}\n`);
-	return h.digest('hex');
-}
-
 export async function importExtract(warehouse: Warehouse, source: string, options: ImportOptions = {}): Promise<ImportReport> {
 	const progress = options.onProgress ?? (() => {});
-	let opened: OpenedExtract;
+	let report: ImportReport;
+	let workDir: string | undefined;
 	try {
-		opened = await openExtract(source, warehouse.stagingDir);
-	} catch (e) {
-		return failed(e);
-	}
-	const ordered = LOAD_ORDER.map((t) => opened.files.find((f) => f.table.name === t.name)).filter((f) => f !== undefined);
-	const total = ordered.length + LOAD_ORDER.length + 1;
-	let done = 0;
-	const step = (stage: string) => progress({ stage, done: done++, total });
-
-	return warehouse.write(async (conn) => {
+		const limits = options.limits ?? importLimits();
+		const deadline = Date.now() + limits.timeLimitMs;
 		await fs.mkdir(warehouse.stagingDir, { recursive: true });
-		const workDir = await fs.mkdtemp(path.join(warehouse.stagingDir, 'import-'));
+		workDir = await fs.mkdtemp(path.join(warehouse.stagingDir, 'import-'));
+		const read = await readInChild({ source: path.resolve(source), workDir, limits }, progress, deadline);
+		report = read.ok ? await commit(warehouse, read.prepared, source, options, limits, deadline) : read.report;
+	} catch (e) {
+		report = failedReport(e, 'importing');
+	} finally {
+		if (workDir) await fs.rm(workDir, { recursive: true, force: true }).catch(() => {});
+	}
+	if (report.status !== 'committed' && options.audit) {
+		try {
+			await appendAudit(warehouse, options.audit(report));
+		} catch (e) {
+			process.stderr.write(`import: the audit entry of a ${report.status} import could not be written: ${e instanceof Error ? e.message : String(e)}\n`);
+		}
+	}
+	return report;
+}
+
+/** Loads what the reader prepared, on the writer, in one transaction (with the audit entry). */
+function commit(
+	warehouse: Warehouse,
+	prepared: PreparedExtract,
+	source: string,
+	options: ImportOptions,
+	limits: ImportLimits,
+	deadline: number
+): Promise<ImportReport> {
+	const progress = options.onProgress ?? (() => {});
+	const total = importSteps(prepared.files.length);
+	let done = prepared.files.length;
+	const step = (stage: string) => progress({ stage, done: done++, total });
+	return warehouse.write(async (conn) => {
+		const remaining = deadline - Date.now();
+		if (remaining <= 0) throw new ImportTimeLimitError(limits.timeLimitMs);
+		let timedOut = false;
+		const timer = setTimeout(() => {
+			timedOut = true;
+			conn.interrupt();
+		}, remaining);
 		let inTransaction = false;
 		try {
 			await prepareConnection(conn);
-			// The identifier check at the door: column names, then every cell of every file (even a
-			// file whose header breaks a rule), before anything is stored or quarantined.
-			const identifierColumns = await findIdentifierColumns(conn, ordered);
-			const staged: StagedFile[] = [];
-			for (const file of ordered) {
-				step(`reading ${file.name}`);
-				staged.push(await stageFile(conn, file, workDir, opened.manifest.extracted_on, 0, { deferColumnCheck: true }));
-			}
-			const identifiers = [...identifierColumns, ...(await findIdentifiers(conn, staged))];
-			if (identifiers.length) return identifiersFound(identifiers);
-			const columnError = staged.find((s) => s.columnError)?.columnError;
-			if (columnError) throw columnError;
-			const hash = contentHash(opened, staged);
 			const [previous] = await query<{ batch_id: number }>(
 				conn,
 				`SELECT batch_id FROM batches WHERE content_hash = $hash AND status = 'committed'`,
-				{ hash }
+				{ hash: prepared.contentHash }
 			);
 			if (previous) {
 				progress({ stage: 'unchanged', done: total, total });
@@ -107,13 +116,20 @@ export async function importExtract(warehouse: Warehouse, source: string, option
 			const retried: RetryReport[] = [];
 			for (const table of LOAD_ORDER) {
 				step(`checking ${table.name}`);
-				const file = staged.find((s) => s.file.table.name === table.name);
+				const file = prepared.files.find((f) => f.table === table.name);
 				if (file) {
-					const result = await judgeAndLoad(conn, table, file.table, batch, 'file');
-					const rejected = file.rejects ? await quarantineRejects(conn, table, file.rejects, file.file.name, batch) : 0;
-					await supersede(conn, table, file.table, batch);
+					const judged = `judged_${table.name}`;
+					await exec(conn, `CREATE OR REPLACE TEMP TABLE ${judged} AS SELECT * FROM read_parquet(${literal(file.judged)})`);
+					const result = await judgeAndLoad(conn, table, judged, batch, 'file', { judged: true });
+					let rejected = 0;
+					if (file.rejects) {
+						const rejects = `rejects_${table.name}`;
+						await exec(conn, `CREATE OR REPLACE TEMP TABLE ${rejects} AS SELECT * FROM read_parquet(${literal(file.rejects)})`);
+						rejected = await quarantineRejects(conn, table, rejects, file.name, batch);
+					}
+					await supersede(conn, table, judged, batch);
 					files.push({
-						file: file.file.name,
+						file: file.name,
 						table: table.name,
 						rows_read: file.rowsRead,
 						rows_loaded: result.loaded,
@@ -124,7 +140,7 @@ export async function importExtract(warehouse: Warehouse, source: string, option
 				const retry = await retryWaiting(conn, table, batch);
 				if (retry) retried.push(retry);
 			}
-			await checkSupplier(conn, opened.manifest.supplied_by);
+			await checkSupplier(conn, prepared.manifest.supplied_by);
 			step('recomputing derived columns');
 			await recomputeStale(conn, EXTRACT_TABLES, batch);
 			for (const f of files) {
@@ -132,18 +148,22 @@ export async function importExtract(warehouse: Warehouse, source: string, option
 					throw new Error(`internal error: ${f.file} read ${f.rows_read} rows but accounted for ${f.rows_loaded + f.rows_quarantined}`);
 				}
 			}
-			await recordBatch(conn, batch, hash, source, opened, staged, files, retried, options.actor ?? 'unknown');
+			await recordBatch(conn, batch, prepared.contentHash, source, prepared, files, retried, options.actor ?? 'unknown');
+			const report: ImportReport = { batch_id: batch, status: 'committed', files, errors: [], retried };
+			const audited = options.audit ? await appendAuditInTransaction(warehouse, conn, options.audit(report)) : null;
 			await exec(conn, 'COMMIT');
 			inTransaction = false;
+			clearTimeout(timer);
+			await audited?.afterCommit();
 			progress({ stage: 'committed', done: total, total });
-			return { batch_id: batch, status: 'committed', files, errors: [], retried } satisfies ImportReport;
+			return report;
 		} catch (e) {
-			if (inTransaction) await exec(conn, 'ROLLBACK');
-			return failed(e);
+			if (inTransaction) await exec(conn, 'ROLLBACK').catch(() => {});
+			if (timedOut) throw new ImportTimeLimitError(limits.timeLimitMs);
+			throw e;
 		} finally {
+			clearTimeout(timer);
 			await dropTempTables(conn).catch(() => {});
-			await fs.rm(workDir, { recursive: true, force: true });
-			await opened.cleanup();
 		}
 	});
 }
@@ -153,20 +173,18 @@ async function checkSupplier(conn: DuckDBConnection, supplier: string): Promise<
 	if (supplier === 'partnership') return;
 	const [{ n }] = await query<{ n: number }>(conn, 'SELECT count(*) AS n FROM agencies WHERE agency_code = $supplier', { supplier });
 	if (n === 0) {
-		throw new ExtractError('manifest.json', `supplied_by "${supplier}" is neither "partnership" nor an agency of this extract or the warehouse`);
+		throw new ExtractError('manifest.json', `supplied_by ${shownSupplier(supplier)} is neither "partnership" nor an agency of this extract or the warehouse`);
 	}
 }
 
-/** Open quarantined rows of `table` whose key this file sends again are superseded by it. */
-async function supersede(conn: DuckDBConnection, table: Table, staged: string, batch: number): Promise<void> {
-	const match = table.primaryKey
-		.map((k) => `json_extract_string(q.row_json, ${literal(`$.${k}`)}) = trim(s.${ident(k)}, ' ' || chr(9))`)
-		.join(' AND ');
+/** Open quarantined rows of `table` whose key this file sends again are superseded by it (`judged`: the file's judged rows). */
+async function supersede(conn: DuckDBConnection, table: Table, judged: string, batch: number): Promise<void> {
+	const match = table.primaryKey.map((k) => `json_extract_string(q.row_json, ${literal(`$.${k}`)}) = s.${ident(rawColumn(getColumn(table, k)))}`).join(' AND ');
 	await exec(
 		conn,
 		`UPDATE quarantine q SET status = 'superseded', resolved_by = $batch
 		WHERE q.table_name = ${literal(table.name)} AND q.status = 'open' AND q.batch_id <> $batch
-			AND EXISTS (SELECT 1 FROM ${staged} s WHERE ${match})`,
+			AND EXISTS (SELECT 1 FROM ${judged} s WHERE ${match})`,
 		{ batch }
 	);
 }
@@ -200,20 +218,19 @@ async function recordBatch(
 	batch: number,
 	hash: string,
 	source: string,
-	opened: OpenedExtract,
-	staged: StagedFile[],
+	prepared: PreparedExtract,
 	files: FileReport[],
 	retried: RetryReport[],
 	actor: string
 ): Promise<void> {
-	const m = opened.manifest;
+	const m = prepared.manifest;
 	await exec(
 		conn,
 		`INSERT INTO batches VALUES ($batch, $hash, $source, $supplier, $extracted::DATE, $start::DATE, $end::DATE, now(), $actor, 'committed', NULL, NULL)`,
 		{
 			batch,
 			hash,
-			source: path.basename(source),
+			source: shownSource(path.basename(path.resolve(source))),
 			supplier: m.supplied_by,
 			extracted: m.extracted_on,
 			start: m.period_start ?? null,
@@ -222,12 +239,12 @@ async function recordBatch(
 		}
 	);
 	for (const f of files) {
-		const s = staged.find((x) => x.file.name === f.file);
+		const s = prepared.files.find((x) => x.name === f.file);
 		await exec(conn, `INSERT INTO batch_files VALUES ($batch, $file, $table, $format, $sha, $read, $loaded, $replaced, $quarantined)`, {
 			batch,
 			file: f.file,
 			table: f.table,
-			format: s?.file.format ?? 'csv',
+			format: s?.format ?? 'csv',
 			sha: s?.sha256 ?? '',
 			read: f.rows_read,
 			loaded: f.rows_loaded,

@@ -72,18 +72,22 @@ function checkedSelect(table: Table, judged: string): string {
 /**
  * Judges the staged rows of `table` in `staged` and loads the valid ones as batch `batch`.
  * Quarantines the others (file rows) or returns them (retried rows: the caller updates
- * their quarantine entries).
+ * their quarantine entries). With `judged`, `staged` already holds judgeSelect's columns (the
+ * import's reader judged the values in its own process: ./prepare.ts), and only the rules that
+ * need the warehouse are applied here.
  */
 export async function judgeAndLoad(
 	conn: DuckDBConnection,
 	table: Table,
 	staged: string,
 	batch: number,
-	mode: 'file' | 'retry' | 'settings'
+	mode: 'file' | 'retry' | 'settings',
+	options: { judged?: boolean } = {}
 ): Promise<LoadResult> {
 	const checked = temp('checked', table);
 	const okKeys = temp('ok_keys', table);
-	await exec(conn, `CREATE TEMP TABLE ${checked} AS ${checkedSelect(table, `(${judgeSelect(table, staged)})`)}`);
+	const judged = options.judged ? staged : `(${judgeSelect(table, staged)})`;
+	await exec(conn, `CREATE TEMP TABLE ${checked} AS ${checkedSelect(table, judged)}`);
 	if (mode === 'settings') {
 		return { loaded: 0, replaced: 0, quarantined: await count(conn, `${checked} WHERE len(_all) > 0`), checked };
 	}

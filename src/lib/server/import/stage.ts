@@ -11,8 +11,18 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Table } from '../schema/types.ts';
 import { exec, query } from '../warehouse/warehouse.ts';
 import { ident, literal } from '../warehouse/sql.ts';
+import { isBirthColumn } from '../identifiers/validators.ts';
 import { CsvReadError, LINE_COLUMN, numberCsvRecords } from './csv-records.ts';
-import { ExtractError, type ExtractFile } from './source.ts';
+import { countWords, DEFAULT_LIMITS, type ImportLimits } from './limits.ts';
+import { isSchemaColumnName, shownColumn } from './names.ts';
+import { ExtractError, ioWords, type ExtractFile } from './source.ts';
+
+/** A column of a file as staged: the staged column's `alias`, the file's `name` for it, its `position` (from 1). */
+export interface StagedColumn {
+	alias: string;
+	name: string;
+	position: number;
+}
 
 export interface StagedFile {
 	file: ExtractFile;
@@ -27,7 +37,9 @@ export interface StagedFile {
 	 * can scan every cell: `alias` is the staged column, `name` the file's header. Only with
 	 * `deferColumnCheck`; otherwise such a file is refused while staging.
 	 */
-	extraColumns: { alias: string; name: string }[];
+	extraColumns: StagedColumn[];
+	/** Parquet columns of a birth column's name typed DATE or TIMESTAMP: full dates of birth, for the identifier check. */
+	birthTyped: StagedColumn[];
 	/** With `deferColumnCheck`: the header's problem (unknown, repeated or missing column), if any. */
 	columnError: ExtractError | null;
 }
@@ -39,6 +51,8 @@ export interface StageOptions {
 	 * scanned before the import is refused.
 	 */
 	deferColumnCheck?: boolean;
+	/** The import's limits (the defaults when not given). */
+	limits?: ImportLimits;
 }
 
 /** Column names of a CSV header record (RFC 4180 quoting), as written. */
@@ -68,15 +82,26 @@ export function splitHeader(header: string): string[] {
 	return names;
 }
 
-/** Checks a file's column names against its table: exact names, none unknown, none twice, every required one. */
+/**
+ * Checks a file's column names against its table: exact names, none unknown, none twice, every
+ * required one. Names are shown only when they are the schema's (names.ts): a header-less file's
+ * first row is data.
+ */
 export function checkColumns(file: string, table: Table, names: string[]): void {
 	const known = new Set(table.columns.map((c) => c.name));
 	const seen = new Set<string>();
-	for (const name of names) {
+	const listed = table.columns.map((c) => c.name).join(', ');
+	for (const [i, name] of names.entries()) {
 		if (!known.has(name)) {
+			const lower = name.toLowerCase();
+			if (known.has(lower)) {
+				throw new ExtractError(file, `unknown column ${JSON.stringify(name)}: column names are exact and lowercase (write ${lower})`, 1);
+			}
 			throw new ExtractError(
 				file,
-				`unknown column "${name}" (the columns of ${table.name} are ${table.columns.map((c) => c.name).join(', ')}; names are exact and lowercase)`,
+				isSchemaColumnName(name)
+					? `unknown column ${shownColumn(name, i + 1)} (the columns of ${table.name} are ${listed}; names are exact and lowercase)`
+					: `${shownColumn(name, i + 1)} in the header, whose name is not shown because it is no column name of the extract format (the columns of ${table.name} are ${listed}); is the header row missing?`,
 				1
 			);
 		}
@@ -106,7 +131,7 @@ function columnProblem(file: string, table: Table, names: string[], defer: boole
  * reads the i-th (`source(i)`): the table's columns (the first of a repeated name; null where the
  * file lacks an optional one), then every other column of the file as `_extra_<i>`.
  */
-function stagedColumns(table: Table, names: string[], source: (i: number) => string): { select: string; extras: StagedFile['extraColumns'] } {
+function stagedColumns(table: Table, names: string[], source: (i: number) => string): { select: string; extras: StagedColumn[] } {
 	const used = new Set<number>();
 	const select = table.columns.map((c) => {
 		const i = names.indexOf(c.name);
@@ -114,15 +139,18 @@ function stagedColumns(table: Table, names: string[], source: (i: number) => str
 		used.add(i);
 		return `${source(i)} AS ${ident(c.name)}`;
 	});
-	const extras: StagedFile['extraColumns'] = [];
+	const extras: StagedColumn[] = [];
 	names.forEach((name, i) => {
 		if (used.has(i)) return;
 		const alias = `_extra_${i}`;
-		extras.push({ alias, name });
+		extras.push({ alias, name, position: i + 1 });
 		select.push(`${source(i)} AS ${ident(alias)}`);
 	});
 	return { select: select.join(', '), extras };
 }
+
+/** Positional names for a file's columns (`_c0`, `_c1` …): the file's own names never reach SQL. */
+const positional = (i: number) => ident(`_c${i}`);
 
 /**
  * Stages one extract file into temp tables on `conn`. `workDir` receives the numbered
@@ -137,7 +165,10 @@ export async function stageFile(
 	options: StageOptions = {}
 ): Promise<StagedFile> {
 	const defer = options.deferColumnCheck ?? false;
-	return file.format === 'csv' ? stageCsv(conn, file, workDir, extractedOn, origin, defer) : stageParquet(conn, file, extractedOn, origin, defer);
+	const limits = options.limits ?? DEFAULT_LIMITS;
+	return file.format === 'csv'
+		? stageCsv(conn, file, workDir, extractedOn, origin, defer, limits)
+		: stageParquet(conn, file, extractedOn, origin, defer, limits);
 }
 
 async function stageCsv(
@@ -146,36 +177,42 @@ async function stageCsv(
 	workDir: string,
 	extractedOn: string,
 	origin: number,
-	defer: boolean
+	defer: boolean,
+	limits: ImportLimits
 ): Promise<StagedFile> {
 	const numbered = path.join(workDir, `${file.table.name}.numbered.csv`);
 	let pass;
 	try {
-		pass = await numberCsvRecords(file.path, numbered);
+		pass = await numberCsvRecords(file.path, numbered, limits);
 	} catch (e) {
 		if (e instanceof CsvReadError) throw new ExtractError(file.name, e.message, e.line);
-		throw e;
+		throw new ExtractError(file.name, `cannot be read: ${ioWords(e)}`);
 	}
 	const names = splitHeader(pass.header);
 	const columnError = columnProblem(file.name, file.table, names, defer);
 	const table = tempName('stg', file.table);
 	const rejects = tempName('rej', file.table);
 	// DuckDB reads the columns by position (_c0, _c1 …), so any header, even one naming a column twice, stages.
-	const positional = (i: number) => ident(`_c${i}`);
 	const columns = `{${[LINE_COLUMN, ...names.map((_, i) => `_c${i}`)].map((n) => `${literal(n)}: 'VARCHAR'`).join(', ')}}`;
 	const { select, extras } = stagedColumns(file.table, names, positional);
 	// The numbered copy lives in the staging directory; its path is ours, not the user's.
-	await exec(
-		conn,
-		`CREATE TEMP TABLE ${table} AS
-		SELECT CAST(${ident(LINE_COLUMN)} AS BIGINT) AS _line, $file AS _file, $origin::INTEGER AS _origin,
-			$extracted::DATE AS _extracted_on, CAST(NULL AS BIGINT) AS _qid, ${select}
-		FROM read_csv(${literal(numbered)}, auto_detect = false, header = true, delim = ',', quote = '"', escape = '"',
-			new_line = '\\n', columns = ${columns}, store_rejects = true, rejects_table = ${literal(rejects)},
-			rejects_scan = ${literal(`${rejects}_scan`)}, parallel = false, max_line_size = 16777216)`,
-		{ file: file.name, origin, extracted: extractedOn }
-	);
-	await fs.rm(numbered, { force: true });
+	try {
+		await exec(
+			conn,
+			`CREATE TEMP TABLE ${table} AS
+			SELECT CAST(${ident(LINE_COLUMN)} AS BIGINT) AS _line, $file AS _file, $origin::INTEGER AS _origin,
+				$extracted::DATE AS _extracted_on, CAST(NULL AS BIGINT) AS _qid, ${select}
+			FROM read_csv(${literal(numbered)}, auto_detect = false, header = true, delim = ',', quote = '"', escape = '"',
+				new_line = '\\n', columns = ${columns}, store_rejects = true, rejects_table = ${literal(rejects)},
+				rejects_scan = ${literal(`${rejects}_scan`)}, parallel = false, max_line_size = ${limits.maxRecordBytes + 64})`,
+			{ file: file.name, origin, extracted: extractedOn }
+		);
+	} catch (e) {
+		// DuckDB's message names the staging path and may quote the record: say what it means instead.
+		throw new ExtractError(file.name, `cannot be read as CSV: ${csvEngineWords(e)}`);
+	} finally {
+		await fs.rm(numbered, { force: true });
+	}
 	// One reject row per broken field: gather a record's reasons; its number is our first field.
 	const rejectsTable = `${rejects}_rows`;
 	await exec(
@@ -187,8 +224,8 @@ async function stageCsv(
 				WHEN 'TOO MANY COLUMNS' THEN 'the record has more fields than the header'
 				WHEN 'MISSING COLUMNS' THEN 'the record has fewer fields than the header'
 				WHEN 'UNQUOTED VALUE' THEN 'a quote in the middle of a field, or text after a closing quote (quote the whole field and double any quote in it)'
-				WHEN 'LINE SIZE OVER MAXIMUM' THEN 'the record is longer than 16 MiB'
-				ELSE 'the record cannot be read: ' || error_message END)) AS reasons
+				WHEN 'LINE SIZE OVER MAXIMUM' THEN 'the record is longer than the record limit'
+				ELSE 'the record cannot be read as CSV (' || lower(CAST(error_type AS VARCHAR)) || ')' END)) AS reasons
 		FROM ${rejects} GROUP BY line`
 	);
 	await exec(conn, `DROP TABLE IF EXISTS ${rejects}; DROP TABLE IF EXISTS ${rejects}_scan`);
@@ -203,12 +240,23 @@ async function stageCsv(
 			`cannot be read consistently as CSV (${pass.records} records found, ${counts.parsed + counts.rejected} read): check its quoting`
 		);
 	}
-	return { file, sha256: pass.sha256, table, rejects: rejectsTable, rowsRead: pass.records, extraColumns: extras, columnError };
+	return { file, sha256: pass.sha256, table, rejects: rejectsTable, rowsRead: pass.records, extraColumns: extras, birthTyped: [], columnError };
+}
+
+/** What a DuckDB CSV reader error means, in words that hold neither the staging path nor a value. */
+function csvEngineWords(e: unknown): string {
+	const m = e instanceof Error ? e.message : '';
+	if (/state machine|invalid state/i.test(m)) return 'a record the reader could not follow (check the quotes and line ends; a field holding a line break or a carriage return must be quoted)';
+	if (/maximum line size|line size/i.test(m)) return 'a record is longer than the record limit';
+	if (/unicode|utf-?8|encoding/i.test(m)) return 'it is not UTF-8';
+	if (/out of memory|memory limit/i.test(m)) return 'reading it needed more memory than the limit (FP_DUCKDB_MEMORY_LIMIT)';
+	if (/no space|disk/i.test(m)) return "the disk holding the warehouse's staging directory is full";
+	return 'the reader stopped at a record it could not split into fields';
 }
 
 /** How a Parquet column of a given type becomes the text the value rules read. */
-function parquetText(name: string, type: string): string {
-	const c = ident(name);
+function parquetText(column: string, type: string): string {
+	const c = column;
 	if (type === 'VARCHAR') return c;
 	if (type === 'BOOLEAN') return `CASE WHEN ${c} THEN 'true' WHEN NOT ${c} THEN 'false' END`;
 	if (type === 'DATE') return `strftime(${c}, '%Y-%m-%d')`;
@@ -218,22 +266,50 @@ function parquetText(name: string, type: string): string {
 	return `CAST(${c} AS VARCHAR)`;
 }
 
-async function stageParquet(conn: DuckDBConnection, file: ExtractFile, extractedOn: string, origin: number, defer: boolean): Promise<StagedFile> {
+/** A Parquet type that holds whole dates (a DATE, or a TIMESTAMP of any kind). */
+const isDateType = (type: string) => type === 'DATE' || type.startsWith('TIMESTAMP');
+
+async function stageParquet(
+	conn: DuckDBConnection,
+	file: ExtractFile,
+	extractedOn: string,
+	origin: number,
+	defer: boolean,
+	limits: ImportLimits
+): Promise<StagedFile> {
 	const { createHash } = await import('node:crypto');
 	const { createReadStream } = await import('node:fs');
 	const hash = createHash('sha256');
-	for await (const chunk of createReadStream(file.path)) hash.update(chunk as Buffer);
+	try {
+		for await (const chunk of createReadStream(file.path)) hash.update(chunk as Buffer);
+	} catch (e) {
+		throw new ExtractError(file.name, `cannot be read: ${ioWords(e)}`);
+	}
 	const source = `read_parquet(${literal(file.path)}, file_row_number = true)`;
 	let described: { column_name: string; column_type: string }[];
+	let rows: number;
 	try {
 		described = await query(conn, `DESCRIBE SELECT * FROM ${source}`);
-	} catch (e) {
-		throw new ExtractError(file.name, `cannot be read as Parquet (${(e as Error).message.split('\n')[0]})`);
+		[{ rows }] = await query<{ rows: number }>(conn, `SELECT sum(num_rows)::BIGINT AS rows FROM parquet_file_metadata(${literal(file.path)})`);
+	} catch {
+		throw new ExtractError(file.name, 'cannot be read as Parquet (it is damaged, or not a Parquet file)');
 	}
-	const fileColumns = described.filter((d) => d.column_name !== 'file_row_number');
+	if (rows > limits.maxRows) throw new ExtractError(file.name, `has more rows than the limit of ${countWords(limits.maxRows)} (FP_IMPORT_MAX_LINES)`);
+	// The row number comes last; the file's own columns are read by position, never by their names.
+	const fileColumns = described.slice(0, -1);
+	if (fileColumns.length > limits.maxColumns) {
+		throw new ExtractError(file.name, `has more columns than the limit of ${countWords(limits.maxColumns)} (FP_IMPORT_MAX_COLUMNS)`);
+	}
 	const names = fileColumns.map((d) => d.column_name);
 	const columnError = columnProblem(file.name, file.table, names, defer);
-	const { select, extras } = stagedColumns(file.table, names, (i) => parquetText(names[i], fileColumns[i].column_type));
+	const { select, extras } = stagedColumns(file.table, names, (i) => parquetText(positional(i), fileColumns[i].column_type));
+	// A date or timestamp in a birth column is a full date of birth, whatever text it would become.
+	const birthTyped = fileColumns.flatMap((d, i): StagedColumn[] => {
+		if (!isBirthColumn(d.column_name) || !isDateType(d.column_type)) return [];
+		const own = file.table.columns.some((c) => c.name === d.column_name) && names.indexOf(d.column_name) === i;
+		return [{ alias: own ? d.column_name : `_extra_${i}`, name: d.column_name, position: i + 1 }];
+	});
+	const aliases = [...names.map((_, i) => positional(i)), 'file_row_number'].join(', ');
 	const table = tempName('stg', file.table);
 	try {
 		await exec(
@@ -241,12 +317,12 @@ async function stageParquet(conn: DuckDBConnection, file: ExtractFile, extracted
 			`CREATE TEMP TABLE ${table} AS
 			SELECT file_row_number + 1 AS _line, $file AS _file, $origin::INTEGER AS _origin, $extracted::DATE AS _extracted_on, CAST(NULL AS BIGINT) AS _qid,
 				${select}
-			FROM ${source}`,
+			FROM ${source} AS src(${aliases})`,
 			{ file: file.name, origin, extracted: extractedOn }
 		);
-	} catch (e) {
-		throw new ExtractError(file.name, `cannot be read as Parquet (${(e as Error).message.split('\n')[0]})`);
+	} catch {
+		throw new ExtractError(file.name, 'cannot be read as Parquet (a column could not be read as text)');
 	}
 	const [{ n }] = await query<{ n: number }>(conn, `SELECT count(*) AS n FROM ${table}`);
-	return { file, sha256: hash.digest('hex'), table, rejects: null, rowsRead: n, extraColumns: extras, columnError };
+	return { file, sha256: hash.digest('hex'), table, rejects: null, rowsRead: n, extraColumns: extras, birthTyped, columnError };
 }

@@ -1,4 +1,6 @@
 /** The import's report, as `import --json` prints it (issue 2 / extract-format.md). */
+import type { AuditEntry } from '../warehouse/audit.ts';
+import type { ImportLimits } from './limits.ts';
 
 export type ImportStatus = 'committed' | 'unchanged' | 'failed';
 
@@ -51,6 +53,13 @@ export interface ImportOptions {
 	/** Who runs it (the operating-system user for the command line). */
 	actor?: string;
 	onProgress?: (p: ImportProgress) => void;
+	/**
+	 * The import's audit entry, made from its report: written in the import's own transaction
+	 * when it commits (so a committed batch always has its entry), appended after it otherwise.
+	 */
+	audit?: (report: ImportReport) => AuditEntry;
+	/** The limits (default: importLimits(), from the environment). */
+	limits?: ImportLimits;
 }
 
 export interface QuarantinedRow {

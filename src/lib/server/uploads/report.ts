@@ -38,6 +38,8 @@ export function importAuditDetails(job: string, saved: Pick<SavedUpload, 'kind' 
 			rows_replaced: f.rows_replaced,
 			rows_quarantined: f.rows_quarantined
 		})),
-		errors: report.errors.length
+		errors: report.errors.length,
+		// The reasons, in the import's words: file, line and rule, never a value.
+		reasons: report.errors.slice(0, 20).map((e) => e.message)
 	};
 }

@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, utimesSync } from 'no
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { removeTempRoot, tempDir } from '../testing/extract.ts';
-import { bodySizeLimitBytes, judgeName, removeStaleUploads, saveUpload, sizeWords, uploadLimitBytes, UploadError } from './save.ts';
+import { bodySizeLimitBytes, judgeName, saveUpload, sizeWords, uploadLimitBytes, UploadError } from './save.ts';
 
 afterAll(() => removeTempRoot());
 
@@ -76,6 +76,10 @@ describe('judgeName: only the extract\'s own names, never a path', () => {
 		expect(judgeName('Extract – April.zip')).toEqual({ kind: 'zip', storeAs: 'extract.zip' });
 		expect(judgeName('.hidden.zip')).toEqual({ kind: 'zip', storeAs: 'extract.zip' });
 		expect(judgeName('a..b.zip')).toEqual({ kind: 'zip', storeAs: 'extract.zip' });
+		// A name that could hold an identifier (an NHS number, a postcode) is never kept.
+		expect(judgeName('9434765919.zip')).toEqual({ kind: 'zip', storeAs: 'extract.zip' });
+		expect(judgeName('child SW1A 1AA.zip')).toEqual({ kind: 'zip', storeAs: 'extract.zip' });
+		expect(judgeName('extract 2025-04-01.zip')).toEqual({ kind: 'zip', storeAs: 'extract 2025-04-01.zip' });
 	});
 });
 
@@ -246,24 +250,5 @@ describe('saveUpload', () => {
 		expect(e.status).toBe(400);
 		expect(e.message).toMatch(/could not be read: the upload ended before/);
 		expect(existsSync(path.join(staging, `upload-${ID}`))).toBe(false);
-	});
-});
-
-describe('removeStaleUploads', () => {
-	it('removes upload folders older than a day unless their job is live, and nothing else', async () => {
-		const staging = tempDir('staging');
-		const old = Date.now() / 1000 - 2 * 86400;
-		const make = (name: string, stale: boolean) => {
-			const dir = path.join(staging, name);
-			mkdirSync(dir);
-			if (stale) utimesSync(dir, old, old);
-		};
-		make(`upload-${'1'.repeat(32)}`, true);
-		make(`upload-${'2'.repeat(32)}`, true);
-		make(`upload-${'3'.repeat(32)}`, false);
-		make('zip-abc', true);
-		const removed = await removeStaleUploads(staging, (id) => id === '2'.repeat(32));
-		expect(removed).toBe(1);
-		expect(readdirSync(staging).sort()).toEqual([`upload-${'2'.repeat(32)}`, `upload-${'3'.repeat(32)}`, 'zip-abc']);
 	});
 });

@@ -9,12 +9,13 @@
  * Content-Length before reading when it is given, and by counting the bytes as they arrive.
  *
  * Files go to `<staging>/upload-<id>/browser-upload/`; the caller removes `upload-<id>` after the
- * import (removeUpload).
+ * import (removeUpload). A server that stops mid-upload leaves it: the next one to open the
+ * warehouse empties the staging directory (warehouse.ts, removeStagingLeftovers).
  */
 import { promises as fs } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import path from 'node:path';
-import { MANIFEST_FILE } from '../import/source.ts';
+import { isPlainName, MANIFEST_FILE } from '../import/names.ts';
 import { findTable } from '../schema/tables.ts';
 import { boundaryOf, MultipartError, readMultipart, type PartSink } from './multipart.ts';
 
@@ -81,8 +82,6 @@ export function bodySizeLimitBytes(value: string | undefined): number {
 /** The upload-id folder name's pattern (ids are made by the server: 32 hex). */
 export const UPLOAD_ID = /^[0-9a-f]{32}$/;
 
-/** A zip's own name, if it is a plain safe one; otherwise it is stored as `extract.zip`. */
-const SAFE_ZIP_NAME = /^[A-Za-z0-9][A-Za-z0-9 ._()-]{0,120}\.zip$/i;
 
 export type NameVerdict = { kind: 'zip'; storeAs: string } | { kind: 'extract' } | { kind: 'refused'; reason: string };
 
@@ -97,7 +96,8 @@ export function judgeName(name: string): NameVerdict {
 	if (name === MANIFEST_FILE) return { kind: 'extract' };
 	const table = /^([a-z0-9_]+)\.(csv|parquet)$/.exec(name);
 	if (table && findTable(table[1])?.kind === 'extract') return { kind: 'extract' };
-	if (name.toLowerCase().endsWith('.zip')) return { kind: 'zip', storeAs: SAFE_ZIP_NAME.test(name) && !name.includes('..') ? name : 'extract.zip' };
+	// A zip keeps its own name only if it is a plain one that cannot hold an identifier (import/names.ts).
+	if (name.toLowerCase().endsWith('.zip')) return { kind: 'zip', storeAs: isPlainName(name) && !name.includes('..') ? name : 'extract.zip' };
 	return {
 		kind: 'refused',
 		reason: 'not a file of an extract: upload one .zip, or manifest.json and <table>.csv or <table>.parquet for the tables of the extract format (names exactly so, in lower case)'
@@ -230,29 +230,4 @@ export async function saveUpload(request: Request, options: { stagingDir: string
 /** Removes an upload's folder (after its import, or when it was refused). */
 export async function removeUpload(root: string): Promise<void> {
 	await fs.rm(root, { recursive: true, force: true });
-}
-
-/**
- * Removes upload folders left by a server that stopped during an import: `upload-<id>` folders
- * of the staging directory older than `olderThanMs` whose id is not `live`.
- */
-export async function removeStaleUploads(stagingDir: string, live: (id: string) => boolean, olderThanMs = 24 * 3600_000, now = Date.now()): Promise<number> {
-	let entries;
-	try {
-		entries = await fs.readdir(stagingDir, { withFileTypes: true });
-	} catch {
-		return 0;
-	}
-	let removed = 0;
-	for (const entry of entries) {
-		const m = /^upload-([0-9a-f]{32})$/.exec(entry.name);
-		if (!m || !entry.isDirectory() || live(m[1])) continue;
-		const dir = path.join(stagingDir, entry.name);
-		const stat = await fs.stat(dir).catch(() => null);
-		if (stat && now - stat.mtimeMs > olderThanMs) {
-			await removeUpload(dir);
-			removed++;
-		}
-	}
-	return removed;
 }

@@ -10,10 +10,10 @@
 import { randomBytes } from 'node:crypto';
 import type { RequestEvent } from '@sveltejs/kit';
 import { env } from '$env/dynamic/private';
-import { auditRequest, clientAddress } from '../http/session.ts';
+import { clientAddress } from '../http/session.ts';
 import { serverWarehouse } from '../http/warehouse.ts';
 import { importJobs, JobsBusyError, type ImportJob } from './jobs.ts';
-import { bodySizeLimitBytes, removeStaleUploads, saveUpload, sizeWords, uploadLimitBytes, UploadError, type UploadLimits } from './save.ts';
+import { bodySizeLimitBytes, saveUpload, sizeWords, uploadLimitBytes, UploadError, type UploadLimits } from './save.ts';
 import { startUploadImport } from './start.ts';
 
 export interface ServerUploadLimits extends UploadLimits {
@@ -46,7 +46,6 @@ export async function receiveUpload(event: Pick<RequestEvent, 'request' | 'local
 	}
 	const warehouse = await serverWarehouse();
 	const id = randomBytes(16).toString('hex');
-	void removeStaleUploads(warehouse.stagingDir, (other) => importJobs.has(other)).catch(() => {});
 	let saved;
 	try {
 		saved = await saveUpload(event.request, { stagingDir: warehouse.stagingDir, id, limits });
@@ -58,13 +57,12 @@ export async function receiveUpload(event: Pick<RequestEvent, 'request' | 'local
 	}
 	// The audit entry is written when the import ends, after this request: keep what it needs now.
 	const address = clientAddress(event);
-	const auditEvent = { locals: event.locals, getClientAddress: () => address };
 	try {
 		const job = startUploadImport(warehouse, saved, {
 			jobs: importJobs,
 			id,
 			owner: { userId: user.userId, email: user.email },
-			audit: (details) => auditRequest(auditEvent, 'import', details)
+			audit: (details) => ({ actor: `user:${user.email}`, action: 'import', details: { ...details, address } })
 		});
 		return { ok: true, job };
 	} catch (e) {

@@ -4,6 +4,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import yazl from 'yazl';
 import { importExtract } from '../import/import.ts';
 import { listBatches, listQuarantine } from '../import/quarantine.ts';
+import { readAuditLog } from '../warehouse/audit.ts';
 import { freshWarehouse, MANIFEST, removeTempRoot, toCsv, type TableData } from '../testing/extract.ts';
 import { ImportJobs } from './jobs.ts';
 import { saveUpload } from './save.ts';
@@ -43,7 +44,7 @@ let ids = 0;
 const nextId = () => (++ids).toString(16).padStart(32, '0');
 
 describe('an uploaded extract goes through importExtract as a job', () => {
-	it('passes a zip through to importExtract as it is, imports it, removes the upload and audits counts only', async () => {
+	it('passes a zip through to importExtract as it is, imports it, removes the upload and audits counts only, in the import\'s transaction', async () => {
 		const w = await freshWarehouse();
 		const id = nextId();
 		const saved = await saveUpload(request({ 'April.zip': await zipOf(files({ agencies: AGENCIES })) }), { stagingDir: w.stagingDir, id, limits: LIMITS });
@@ -54,8 +55,9 @@ describe('an uploaded extract goes through importExtract as a job', () => {
 			jobs,
 			id,
 			owner: OWNER,
-			audit: async (d) => {
+			audit: (d) => {
 				audits.push(d);
+				return { actor: 'user:ann@example.org', action: 'import', details: d };
 			},
 			importer: (warehouse, source, options) => {
 				seen.push({ source, actor: options?.actor, bytes: readFileSync(source) });
@@ -87,9 +89,13 @@ describe('an uploaded extract goes through importExtract as a job', () => {
 				status: 'committed',
 				identifier_check: 'passed',
 				files: [{ file: 'agencies.csv', table: 'agencies', rows_read: 3, rows_loaded: 2, rows_replaced: 0, rows_quarantined: 1 }],
-				errors: 0
+				errors: 0,
+				reasons: []
 			}
 		]);
+		// The entry is in the log (written in the import's transaction, with the batch).
+		const log = await readAuditLog(w);
+		expect(log.filter((e) => e.action === 'import').map((e) => e.details)).toEqual(audits);
 		// No row value reaches the audit entry.
 		expect(JSON.stringify(audits)).not.toMatch(/Police|Nowhere|astrology/);
 		expect((await listQuarantine(w, { batch: 1 })).map((q) => q.line)).toEqual([4]);
@@ -100,7 +106,8 @@ describe('an uploaded extract goes through importExtract as a job', () => {
 		const id = nextId();
 		const saved = await saveUpload(request(files({ agencies: AGENCIES })), { stagingDir: w.stagingDir, id, limits: LIMITS });
 		const jobs = new ImportJobs();
-		const ok = await startUploadImport(w, saved, { jobs, id, owner: OWNER, audit: async () => {} }).finished;
+		const entry = (details: Record<string, unknown>) => ({ actor: 'user:ann@example.org', action: 'import', details });
+		const ok = await startUploadImport(w, saved, { jobs, id, owner: OWNER, audit: entry }).finished;
 		expect(ok).toMatchObject({ status: 'committed', batch_id: 1 });
 		expect((await listBatches(w))[0].source).toBe('browser-upload');
 
@@ -108,12 +115,15 @@ describe('an uploaded extract goes through importExtract as a job', () => {
 		const withNhs = files({ agencies: 'agency_code,agency_name,sector,nhs_number\nHLT,Health,health,9434765919\n' });
 		const saved2 = await saveUpload(request(withNhs), { stagingDir: w.stagingDir, id: id2, limits: LIMITS });
 		const audits: Record<string, unknown>[] = [];
-		const job = startUploadImport(w, saved2, { jobs, id: id2, owner: OWNER, audit: async (d) => void audits.push(d) });
+		const job = startUploadImport(w, saved2, { jobs, id: id2, owner: OWNER, audit: (d) => (audits.push(d), entry(d)) });
 		const refused = await job.finished;
 		expect(refused.status).toBe('failed');
 		expect(refused.errors.map((e) => e.message).join('\n')).toMatch(/identifier column/);
 		expect(audits[0]).toMatchObject({ status: 'failed', identifier_check: 'refused', batch_id: null, errors: refused.errors.length });
 		expect(JSON.stringify(audits)).not.toContain('9434765919');
+		// A failed import is logged too, with its reasons (in the import's words).
+		const failedEntry = (await readAuditLog(w)).filter((e) => e.action === 'import').at(-1);
+		expect(failedEntry?.details).toMatchObject({ status: 'failed', reasons: refused.errors.map((e) => e.message) });
 		expect(readdirSync(w.stagingDir).filter((n) => n.startsWith('upload-'))).toEqual([]);
 	});
 });

@@ -1,9 +1,11 @@
 /**
  * Running the import of a saved upload as a background job: importExtract on the upload's zip
- * or folder (in the warehouse's staging directory), then the upload's folder removed and the
- * audit entry written, whatever the outcome.
+ * or folder (in the warehouse's staging directory), with its audit entry (written in the
+ * import's own transaction when it commits, after it otherwise), then the upload's folder
+ * removed, whatever the outcome.
  */
 import { importExtract } from '../import/import.ts';
+import type { AuditEntry } from '../warehouse/audit.ts';
 import type { Warehouse } from '../warehouse/warehouse.ts';
 import type { ImportJob, ImportJobs, JobOwner } from './jobs.ts';
 import { importAuditDetails } from './report.ts';
@@ -14,8 +16,8 @@ export interface StartOptions {
 	/** The job's id: the upload's (its folder is `upload-<id>`). */
 	id: string;
 	owner: JobOwner;
-	/** Writes the audit entry `import` with these details. */
-	audit: (details: Record<string, unknown>) => Promise<void>;
+	/** The audit entry `import` with these details (the actor and the client's address added). */
+	audit: (details: Record<string, unknown>) => AuditEntry;
 	/** importExtract (tests may watch it). */
 	importer?: typeof importExtract;
 }
@@ -26,14 +28,13 @@ export function startUploadImport(warehouse: Warehouse, saved: SavedUpload, opti
 		return options.jobs.start(
 			options.id,
 			options.owner,
-			(onProgress) => importer(warehouse, saved.source, { actor: `user:${options.owner.email}`, onProgress }),
-			async (report) => {
-				try {
-					await removeUpload(saved.root);
-				} finally {
-					await options.audit(importAuditDetails(options.id, saved, report));
-				}
-			}
+			(onProgress) =>
+				importer(warehouse, saved.source, {
+					actor: `user:${options.owner.email}`,
+					onProgress,
+					audit: (report) => options.audit(importAuditDetails(options.id, saved, report))
+				}),
+			() => removeUpload(saved.root)
 		);
 	} catch (e) {
 		// Not started (too many running): the upload goes.

@@ -229,6 +229,37 @@ export async function appendAudit(warehouse: Warehouse, entry: AuditEntry): Prom
 	});
 }
 
+/**
+ * PROVISIONAL (replaced by the anchored audit log's version): appends an entry inside the
+ * writer's already-open transaction on `conn`; the caller commits, then calls afterCommit.
+ */
+export async function appendAuditInTransaction(
+	warehouse: Warehouse,
+	conn: DuckDBConnection,
+	entry: AuditEntry
+): Promise<{ entry: StoredAuditEntry; afterCommit(): Promise<void> }> {
+	void warehouse;
+	const [last] = await query<{ seq: number; hash: string | null }>(conn, `SELECT seq, hash FROM audit_log ORDER BY seq DESC, rowid DESC LIMIT 1`);
+	const details = JSON.parse(canonicalJson(entry.details ?? {})) as unknown;
+	const row: StoredAuditEntry = {
+		seq: (last?.seq ?? 0) + 1,
+		logged_at: new Date().toISOString(),
+		actor: entry.actor,
+		action: entry.action,
+		details,
+		prev_hash: last?.hash ?? GENESIS_HASH,
+		hash: null
+	};
+	row.hash = entryHash(row);
+	await exec(
+		conn,
+		`INSERT INTO audit_log (seq, logged_at, actor, action, details, prev_hash, hash)
+		VALUES (CAST($seq AS BIGINT), CAST($logged_at AS TIMESTAMPTZ), $actor, $action, $details, $prev_hash, $hash)`,
+		{ seq: String(row.seq), logged_at: row.logged_at, actor: row.actor, action: row.action, details: canonicalJson(details), prev_hash: row.prev_hash, hash: row.hash }
+	);
+	return { entry: row, afterCommit: async () => {} };
+}
+
 /** The log in seq order; with `limit`, only its last `limit` entries. */
 export async function readAuditLog(warehouse: Warehouse, options: { limit?: number } = {}): Promise<StoredAuditEntry[]> {
 	await ensureChain(warehouse);

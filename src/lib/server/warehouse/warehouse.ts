@@ -13,7 +13,7 @@
  * configuration is locked, so no SQL can read or write another file, load an extension or
  * change these settings.
  */
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { DuckDBConnection, DuckDBInstance, type DuckDBValue } from '@duckdb/node-api';
@@ -144,6 +144,9 @@ export class Warehouse {
 		}
 		const warehouse = new Warehouse(file, instance);
 		await warehouse.harden();
+		// This process holds the file now (DuckDB's lock): whatever staging holds was left by one
+		// that stopped mid-import or mid-upload.
+		removeStagingLeftovers(warehouse.stagingDir);
 		await warehouse.write((conn) => warehouse.ensureLayout(conn));
 		return warehouse;
 	}
@@ -252,7 +255,61 @@ export class Warehouse {
 
 const open = new Map<string, Promise<Warehouse>>();
 
+/**
+ * Removes everything in a staging directory: the work folders of imports and uploads that a
+ * stopped process left (unpacked extract data). Called when a process takes the warehouse, and
+ * so only while no import of it can be running. Returns how many entries went.
+ */
+export function removeStagingLeftovers(stagingDir: string): number {
+	let entries: string[];
+	try {
+		entries = readdirSync(stagingDir);
+	} catch {
+		return 0;
+	}
+	for (const entry of entries) rmSync(path.join(stagingDir, entry), { recursive: true, force: true });
+	return entries.length;
+}
+
 /** Opens (or returns the already open) warehouse of this process for `file`. */
 export function openWarehouse(file: string, options: OpenOptions = {}): Promise<Warehouse> {
 	return Warehouse.open(file, options);
+}
+
+/** A DuckDB of its own, in memory, for work that needs no warehouse (the import's reader: import/prepare.ts). */
+export interface ScratchDuckDb {
+	conn: DuckDBConnection;
+	close(): void;
+}
+
+/**
+ * Opens an in-memory DuckDB hardened as a warehouse is: no extensions, the memory limit and
+ * threads of FP_DUCKDB_MEMORY_LIMIT and FP_DUCKDB_THREADS, Europe/London, files only under
+ * `dir` (where it also spills what does not fit in memory), configuration locked.
+ */
+export async function openScratchDuckDb(dir: string): Promise<ScratchDuckDb> {
+	const limits = duckDbLimits();
+	const root = `${path.resolve(dir)}${path.sep}`;
+	const spill = path.join(root, 'duckdb-spill');
+	mkdirSync(spill, { recursive: true });
+	const instance = await DuckDBInstance.create(':memory:', {
+		autoinstall_known_extensions: 'false',
+		autoload_known_extensions: 'false',
+		memory_limit: limits.memoryLimit,
+		threads: String(limits.threads),
+		temp_directory: spill
+	});
+	const conn = await instance.connect();
+	const quoted = `'${root.replaceAll("'", "''")}'`;
+	await conn.run(`SET GLOBAL TimeZone = '${TIME_ZONE}'`);
+	await conn.run(`SET allowed_directories = [${quoted}]`);
+	await conn.run('SET enable_external_access = false');
+	await conn.run('SET lock_configuration = true');
+	return {
+		conn,
+		close() {
+			conn.closeSync();
+			instance.closeSync();
+		}
+	};
 }
