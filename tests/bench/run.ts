@@ -8,6 +8,7 @@ import { cpus, tmpdir, totalmem } from 'node:os';
 import path from 'node:path';
 import { generateDemo } from '../../src/lib/server/demo/generate.ts';
 import { importExtract } from '../../src/lib/server/import/import.ts';
+import { readerCpuSeconds, readerPeakRssKb } from '../../src/lib/server/import/reader.ts';
 import { computeMetrics } from '../../src/lib/server/metrics/compute.ts';
 import { openWarehouse } from '../../src/lib/server/warehouse/warehouse.ts';
 
@@ -24,12 +25,19 @@ try {
 
 	const warehouse = await openWarehouse(path.join(work, 'bench.duckdb'), { create: true });
 	t = process.hrtime.bigint();
+	const cpu = process.cpuUsage();
+	const readerCpu = readerCpuSeconds();
 	const report = await importExtract(warehouse, generated.extractDir, { actor: 'bench' });
 	const importSeconds = seconds(t);
+	const used = process.cpuUsage(cpu);
+	const cpuSeconds = (used.user + used.system) / 1e6;
 	if (report.status !== 'committed') throw new Error(`import failed: ${JSON.stringify(report.errors)}`);
 	const loaded = report.files.reduce((a, f) => a + f.rows_loaded, 0);
 	const read = report.files.reduce((a, f) => a + f.rows_read, 0);
 	console.log(`import: ${read} rows read, ${loaded} loaded in ${importSeconds.toFixed(1)} s = ${Math.round(read / importSeconds)} rows/s`);
+	console.log(
+		`import CPU: ${cpuSeconds.toFixed(1)} s in this process (DuckDB's threads included) + ${(readerCpuSeconds() - readerCpu).toFixed(1)} s in the reader process; peak memory ${Math.round(process.resourceUsage().maxRSS / 1024)} MB here, ${Math.round(readerPeakRssKb() / 1024)} MB in the reader`
+	);
 
 	const periods = [
 		{ label: '12 months', from: '2025-04-01', to: '2026-03-31', by: null },

@@ -13,9 +13,11 @@ const send = (reply: ReaderReply) => process.send?.(reply);
 process.on('disconnect', () => process.exit(0));
 process.on('message', (message: ReaderRequest) => {
 	void (async () => {
+		const cpu = process.cpuUsage();
 		const limits: ImportLimits = { ...importLimits(), ...message.limits };
 		const result = await prepareExtract(message.source, message.workDir, limits, (progress) => send({ job: message.job, progress }));
-		send({ job: message.job, result });
+		const used = process.cpuUsage(cpu);
+		send({ job: message.job, result, cpuMicros: used.user + used.system, maxRssKb: process.resourceUsage().maxRSS });
 	})();
 });
 send({ ready: true });

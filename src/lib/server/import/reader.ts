@@ -27,7 +27,11 @@ export interface ReaderRequest {
 	limits: ImportLimits;
 }
 
-export type ReaderReply = { ready: true } | { job: number; progress: ImportProgress } | { job: number; result: PrepareResult };
+export type ReaderReply =
+	| { ready: true }
+	| { job: number; progress: ImportProgress }
+	/** `cpuMicros`: the reader's CPU time (user + system) for this job; `maxRssKb`: its peak memory so far (for the benchmarks). */
+	| { job: number; result: PrepareResult; cpuMicros: number; maxRssKb: number };
 
 const CHILD = path.join('src', 'lib', 'server', 'import', 'reader-child.ts');
 
@@ -71,6 +75,20 @@ let warm: Reader | null = null;
 let jobs = 0;
 /** Readers running a job now (for tests that stop one). */
 const running = new Set<ChildProcess>();
+
+let readerCpuMicros = 0;
+
+let readerMaxRssKb = 0;
+
+/** CPU time (user + system) the readers of this process have spent on finished jobs, in seconds. */
+export function readerCpuSeconds(): number {
+	return readerCpuMicros / 1e6;
+}
+
+/** The largest peak resident memory of this process's readers, in KiB. */
+export function readerPeakRssKb(): number {
+	return readerMaxRssKb;
+}
 
 /** Process ids of the readers running a job now. */
 export function busyReaderPids(): number[] {
@@ -142,6 +160,8 @@ export async function readInChild(
 			if ('progress' in reply && reply.job === job) onProgress(reply.progress);
 			else if ('result' in reply && reply.job === job) {
 				finish(() => {
+					readerCpuMicros += reply.cpuMicros;
+					readerMaxRssKb = Math.max(readerMaxRssKb, reply.maxRssKb);
 					if (alive(warm)) warm.child.kill('SIGKILL');
 					warm = reader;
 					idle(child);
