@@ -5,7 +5,8 @@
  * the link on the sign-in page; fetch (cookies carried and redirects followed by hand) checks
  * the refusals: an unknown email, a disabled account, an unverified email and a tampered state
  * get the one generic failure and no session; an analyst still shows the second factor; the
- * failures count against the address. The main test server, without OIDC, answers 404.
+ * failures count against the address; a `next` that would lead off the site (or break a header)
+ * ends at / instead. The main test server, without OIDC, answers 404.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
@@ -227,6 +228,20 @@ describe('with OIDC configured (a second server and a provider on loopback)', ()
 		expect((await back(callback, altered)).headers.get('location')).toBe('/login?oidc=failed');
 	});
 
+	it('a next that leads off the site, or breaks a header, is not carried through the provider: the round trip ends at /', async () => {
+		for (const next of ['/\t/127.0.0.1:3999/', '/need\r\nX-Injected: yes']) {
+			const { callback, cookie } = await throughProvider('viewer', next);
+			const r = await back(callback, cookie);
+			expect(r.status, JSON.stringify(next)).toBe(303);
+			expect(r.headers.get('location'), JSON.stringify(next)).toBe('/');
+			expect(r.headers.get('x-injected')).toBeNull();
+			expect(cookieOf(r, '__Host-fp_session')).toBeTruthy();
+		}
+		// A failure goes back to the sign-in page without it.
+		const failed = await throughProvider('stranger', '/\\127.0.0.1:3999/');
+		expect((await back(failed.callback, failed.cookie)).headers.get('location')).toBe('/login?oidc=failed');
+	});
+
 	it('failures count against the address: it is throttled, for the password form too', async () => {
 		let location = '';
 		for (let i = 0; i < 21 && !location.includes('throttled'); i++) {
@@ -253,7 +268,7 @@ describe('with OIDC configured (a second server and a provider on loopback)', ()
 			const entries = (await readAuditLog(w)).filter((e) => e.action?.startsWith('sign_in'));
 			const details = (e: (typeof entries)[number]) => (typeof e.details === 'string' ? JSON.parse(e.details) : e.details) as Record<string, unknown>;
 			const oidc = entries.filter((e) => details(e).method === 'oidc');
-			expect(oidc.filter((e) => e.action === 'sign_in' && e.actor === 'user:oidc-viewer@test.invalid')).toHaveLength(2);
+			expect(oidc.filter((e) => e.action === 'sign_in' && e.actor === 'user:oidc-viewer@test.invalid')).toHaveLength(4);
 			expect(oidc.filter((e) => e.action === 'sign_in.oidc_ok' && e.actor === 'user:oidc-analyst@test.invalid')).toHaveLength(1);
 			const reasons = oidc.filter((e) => e.action === 'sign_in.failed').map((e) => details(e).reason);
 			for (const reason of ['no_account', 'disabled', 'email_unverified', 'state_mismatch', 'no_transaction']) expect(reasons).toContain(reason);

@@ -51,8 +51,5 @@ export async function auditRequest(
 	});
 }
 
-/** A same-site path to go back to after signing in (never another site). */
-export function safeNext(next: string | null): string {
-	if (!next || !next.startsWith('/') || next.startsWith('//') || next.startsWith('/\\')) return '/';
-	return next;
-}
+/** Where to go after signing in: a path on this site, or `/` (next.ts). */
+export { safeNext } from './next.ts';

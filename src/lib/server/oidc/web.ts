@@ -85,7 +85,8 @@ export async function finishOidc(event: RequestEvent): Promise<Response> {
 	const transaction = openTransaction(event.cookies.get(TRANSACTION_COOKIE));
 	// Used once, whatever happens next.
 	event.cookies.delete(TRANSACTION_COOKIE, cookieOptions);
-	const next = transaction?.next ?? '/';
+	// Checked at the start, sealed since; checked again all the same (safeNext is cheap).
+	const next = safeNext(transaction?.next);
 	const failed = async (reason: OidcFailureReason | 'no_account' | 'disabled', email?: string): Promise<Response> => {
 		// The provider being down is nobody's attempt; everything else counts against the address.
 		if (reason !== 'unavailable') signInThrottle.failAddress(address);
@@ -118,5 +119,6 @@ export async function finishOidc(event: RequestEvent): Promise<Response> {
 	}
 	setSessionCookie(event.cookies, token);
 	await auditRequest(event, needsFactor ? 'sign_in.oidc_ok' : 'sign_in', { method: 'oidc', role: user.role }, `user:${user.email}`);
-	return to(303, needsFactor ? `/login/second-factor?next=${encodeURIComponent(done.next)}` : done.next);
+	const after = safeNext(done.next);
+	return to(303, needsFactor ? `/login/second-factor?next=${encodeURIComponent(after)}` : after);
 }

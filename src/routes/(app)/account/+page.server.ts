@@ -1,6 +1,7 @@
 import { fail, redirect } from '@sveltejs/kit';
 import { permissionsOf } from '$lib/server/auth/roles.ts';
 import { endAllSessions, endSessionById, listSessions } from '$lib/server/auth/sessions.ts';
+import { readForm } from '$lib/server/http/form.ts';
 import { auditRequest, clearSessionCookie } from '$lib/server/http/session.ts';
 import { serverWarehouse } from '$lib/server/http/warehouse.ts';
 import type { Actions, PageServerLoad } from './$types';
@@ -29,7 +30,9 @@ export const load: PageServerLoad = async ({ locals }) => {
 
 export const actions: Actions = {
 	end: async (event) => {
-		const id = String((await event.request.formData()).get('id') ?? '');
+		const read = await readForm(event);
+		if (!read.ok) return fail(read.status, { message: read.message });
+		const id = String(read.form.get('id') ?? '');
 		if (!/^[0-9a-f]{64}$/.test(id)) return fail(400, { message: 'No such session.' });
 		const ended = await endSessionById(await serverWarehouse(), event.locals.user!.userId, id);
 		if (!ended) return fail(400, { message: 'No such session.' });

@@ -4,9 +4,11 @@
  * and stored by the settings import's own rules ($lib/server/settings-edit/edit.ts); each
  * change is written to the audit log with the id and what changed. On success the page is
  * shown again (303) saying what was done; a refusal shows the form again with each reason
- * beside its field.
+ * beside its field. A body that is not a form (http/form.ts) is refused the same way (400, or
+ * 413 when too large), its reason in the summary.
  */
 import { fail, redirect, type RequestEvent } from '@sveltejs/kit';
+import { readForm, type FormRead } from '$lib/server/http/form.ts';
 import { auditRequest } from '$lib/server/http/session.ts';
 import { serverWarehouse } from '$lib/server/http/warehouse.ts';
 import {
@@ -29,6 +31,11 @@ const PAGE: Record<SettingsTable, { path: string; noun: string; key: string }> =
 /** What a refused form gets back: the values as sent, and the reasons. */
 export function refused(action: FormAction, values: SettingsValues, result: { fieldErrors: Record<string, string[]>; formErrors: string[] }) {
 	return fail(400, { action, values, fieldErrors: result.fieldErrors, formErrors: result.formErrors });
+}
+
+/** A body that could not be read as a form: the page again, the reason in its summary. */
+function unreadable(action: FormAction, read: Extract<FormRead, { ok: false }>) {
+	return fail(read.status, { action, values: {} as SettingsValues, fieldErrors: {} as Record<string, string[]>, formErrors: [read.message] });
 }
 
 /** The form's own text back (for a form zod refused: nothing else is known of it). */
@@ -54,7 +61,9 @@ export async function done(event: RequestEvent, table: SettingsTable, how: 'crea
 
 /** Adds a row (`create`) or replaces an existing row's form columns (`edit`, the id from the form's hidden field). */
 export async function saveRow(event: RequestEvent, table: SettingsTable, mode: 'create' | 'edit') {
-	const form = await event.request.formData();
+	const read = await readForm(event);
+	if (!read.ok) return unreadable(mode, read);
+	const { form } = read;
 	const parsed = parseSettingsForm(table, form);
 	if (!parsed.ok) return refused(mode, sent(table, form), parsed);
 	const warehouse = await serverWarehouse();
@@ -71,8 +80,13 @@ export async function saveRow(event: RequestEvent, table: SettingsTable, mode: '
 	return done(event, table, mode === 'create' ? 'created' : 'edited', result);
 }
 
-/** The id a one-row action (retire, delete) names, or null. */
-export async function idOf(event: RequestEvent, table: SettingsTable): Promise<string | null> {
-	const v = (await event.request.formData()).get(PAGE[table].key);
-	return typeof v === 'string' && v.trim() !== '' && v.length <= 64 ? v.trim() : null;
+/**
+ * The id a one-row action (retire, delete) names (`id`, or null when it names none), or the
+ * refusal to return when the body is not a form.
+ */
+export async function idOf(event: RequestEvent, table: SettingsTable, action: 'retire' | 'delete') {
+	const read = await readForm(event);
+	if (!read.ok) return { ok: false as const, refusal: unreadable(action, read) };
+	const v = read.form.get(PAGE[table].key);
+	return { ok: true as const, id: typeof v === 'string' && v.trim() !== '' && v.length <= 64 ? v.trim() : null };
 }

@@ -1,4 +1,5 @@
 import { fail, redirect } from '@sveltejs/kit';
+import { readForm } from '$lib/server/http/form.ts';
 import { clientAddress, safeNext } from '$lib/server/http/session.ts';
 import { signIn } from '$lib/server/http/sign-in.ts';
 import { isDemo } from '$lib/server/http/warehouse.ts';
@@ -24,7 +25,9 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 
 export const actions: Actions = {
 	default: async (event) => {
-		const form = await event.request.formData();
+		const read = await readForm(event);
+		if (!read.ok) return fail(read.status, { email: '', message: read.message });
+		const { form } = read;
 		const email = String(form.get('email') ?? '').trim();
 		const password = String(form.get('password') ?? '');
 		const next = safeNext(String(form.get('next') ?? '/'));

@@ -1,5 +1,6 @@
 import { error, redirect } from '@sveltejs/kit';
 import { setUnsuppressed } from '$lib/server/auth/sessions.ts';
+import { formOrError } from '$lib/server/http/form.ts';
 import { auditRequest, safeNext } from '$lib/server/http/session.ts';
 import { serverWarehouse } from '$lib/server/http/warehouse.ts';
 import type { RequestHandler } from './$types';
@@ -9,7 +10,7 @@ import type { RequestHandler } from './$types';
  * in http/access.ts). Each switch is written to the audit log, with the page it was made on.
  */
 export const POST: RequestHandler = async (event) => {
-	const form = await event.request.formData();
+	const form = await formOrError(event);
 	const on = form.get('on') === '1';
 	const back = safeNext(String(form.get('next') ?? '/'));
 	const changed = await setUnsuppressed(await serverWarehouse(), event.locals.session!.token, on);

@@ -2,6 +2,7 @@ import { fail } from '@sveltejs/kit';
 import { listUsers } from '$lib/server/auth/accounts.ts';
 import { resetLink } from '$lib/server/auth/reset.ts';
 import { ROLES } from '$lib/server/auth/roles.ts';
+import { readForm } from '$lib/server/http/form.ts';
 import { auditRequest } from '$lib/server/http/session.ts';
 import { serverWarehouse } from '$lib/server/http/warehouse.ts';
 import { addAccount, changeRole, disableAccount, makeResetLink, parseAccountForm } from '$lib/server/settings-edit/accounts.ts';
@@ -34,7 +35,9 @@ const actor = (locals: App.Locals) => `user:${locals.user!.email}`;
 
 export const actions: Actions = {
 	add: async (event) => {
-		const form = await event.request.formData();
+		const read = await readForm(event);
+		if (!read.ok) return fail(read.status, { ok: false as const, action: 'add' as const, email: '', role: '', fieldErrors: {}, message: read.message });
+		const { form } = read;
 		const email = String(form.get('email') ?? '').slice(0, 300);
 		const role = String(form.get('role') ?? '');
 		const parsed = parseAccountForm('add', form);
@@ -53,7 +56,9 @@ export const actions: Actions = {
 		};
 	},
 	role: async (event) => {
-		const parsed = parseAccountForm('role', await event.request.formData());
+		const read = await readForm(event);
+		if (!read.ok) return fail(read.status, { ok: false as const, action: 'role' as const, message: read.message });
+		const parsed = parseAccountForm('role', read.form);
 		if (!parsed.ok) return fail(400, { ok: false as const, action: 'role' as const, message: parsed.message });
 		const changed = await changeRole(await serverWarehouse(), event.locals.user!, parsed.values.user_id, parsed.values.role);
 		if (!changed.ok) return fail(400, { ok: false as const, action: 'role' as const, message: changed.message });
@@ -62,7 +67,9 @@ export const actions: Actions = {
 		return { ok: true as const, action: 'role' as const, message: `${user.email} is now ${user.role} (was ${from}). Their open sessions have the new role at once.` };
 	},
 	disable: async (event) => {
-		const parsed = parseAccountForm('disable', await event.request.formData());
+		const read = await readForm(event);
+		if (!read.ok) return fail(read.status, { ok: false as const, action: 'disable' as const, message: read.message });
+		const parsed = parseAccountForm('disable', read.form);
 		if (!parsed.ok) return fail(400, { ok: false as const, action: 'disable' as const, message: parsed.message });
 		const disabled = await disableAccount(await serverWarehouse(), event.locals.user!, parsed.values.user_id);
 		if (!disabled.ok) return fail(400, { ok: false as const, action: 'disable' as const, message: disabled.message });
@@ -70,7 +77,9 @@ export const actions: Actions = {
 		return { ok: true as const, action: 'disable' as const, message: `${disabled.user.email} is disabled: they cannot sign in, and their sessions and reset links have ended.` };
 	},
 	reset: async (event) => {
-		const parsed = parseAccountForm('reset', await event.request.formData());
+		const read = await readForm(event);
+		if (!read.ok) return fail(read.status, { ok: false as const, action: 'reset' as const, message: read.message });
+		const parsed = parseAccountForm('reset', read.form);
 		if (!parsed.ok) return fail(400, { ok: false as const, action: 'reset' as const, message: parsed.message });
 		const made = await makeResetLink(await serverWarehouse(), parsed.values.user_id, actor(event.locals));
 		if (!made.ok) return fail(400, { ok: false as const, action: 'reset' as const, message: made.message });

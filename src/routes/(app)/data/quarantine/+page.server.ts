@@ -1,6 +1,7 @@
 import { error, fail } from '@sveltejs/kit';
 import { listBatches, listQuarantine } from '$lib/server/import/quarantine.ts';
 import { undoBatch, UndoError } from '$lib/server/import/undo.ts';
+import { readForm } from '$lib/server/http/form.ts';
 import { auditRequest } from '$lib/server/http/session.ts';
 import { serverWarehouse } from '$lib/server/http/warehouse.ts';
 import { parseQuarantineFilter, QUARANTINE_TABLES, QuarantineFilterError } from '$lib/server/uploads/quarantine-csv.ts';
@@ -51,7 +52,9 @@ export const load: PageServerLoad = async ({ url }) => {
 export const actions: Actions = {
 	/** Undoes an import batch (undo.ts): refused, with the reason, while a later import depends on it. Logged either way. */
 	undo: async (event) => {
-		const raw = String((await event.request.formData()).get('batch') ?? '').trim();
+		const read = await readForm(event);
+		if (!read.ok) return fail(read.status, { undo: { ok: false, batch: null, message: read.message } });
+		const raw = String(read.form.get('batch') ?? '').trim();
 		if (!/^[1-9][0-9]{0,9}$/.test(raw)) return fail(400, { undo: { ok: false, batch: null, message: 'Choose an import batch to undo.' } });
 		const batch = Number(raw);
 		const user = event.locals.user!;

@@ -47,7 +47,9 @@ export const actions: Actions = {
 	create: (event) => saveRow(event, 'benchmarks', 'create'),
 	edit: (event) => saveRow(event, 'benchmarks', 'edit'),
 	delete: async (event) => {
-		const id = await idOf(event, 'benchmarks');
+		const named = await idOf(event, 'benchmarks', 'delete');
+		if (!named.ok) return named.refusal;
+		const { id } = named;
 		if (id === null) return refused('delete', {}, { fieldErrors: {}, formErrors: ['No benchmark was given to delete.'] });
 		const result = await deleteBenchmark(await serverWarehouse(), id);
 		if (!result.ok) return refused('delete', {}, result);

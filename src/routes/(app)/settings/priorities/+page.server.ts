@@ -56,7 +56,9 @@ export const actions: Actions = {
 	create: (event) => saveRow(event, 'priorities', 'create'),
 	edit: (event) => saveRow(event, 'priorities', 'edit'),
 	retire: async (event) => {
-		const id = await idOf(event, 'priorities');
+		const named = await idOf(event, 'priorities', 'retire');
+		if (!named.ok) return named.refusal;
+		const { id } = named;
 		if (id === null) return refused('retire', {}, { fieldErrors: {}, formErrors: ['No priority was given to retire.'] });
 		const result = await retirePriority(await serverWarehouse(), id, londonToday());
 		if (!result.ok) return refused('retire', {}, result);

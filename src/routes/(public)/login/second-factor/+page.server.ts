@@ -1,4 +1,5 @@
 import { fail, redirect } from '@sveltejs/kit';
+import { readForm } from '$lib/server/http/form.ts';
 import { clientAddress, safeNext } from '$lib/server/http/session.ts';
 import { enrolmentFor, secondFactor } from '$lib/server/http/sign-in.ts';
 import type { Actions, PageServerLoad } from './$types';
@@ -14,7 +15,9 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 
 export const actions: Actions = {
 	default: async (event) => {
-		const form = await event.request.formData();
+		const read = await readForm(event);
+		if (!read.ok) return fail(read.status, { message: read.message });
+		const { form } = read;
 		const code = String(form.get('code') ?? '');
 		const next = safeNext(String(form.get('next') ?? '/'));
 		if (!/^\s*\d{3}\s?\d{3}\s*$/.test(code)) return fail(400, { message: 'Enter the 6-digit code your app shows.' });

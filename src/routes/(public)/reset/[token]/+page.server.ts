@@ -1,5 +1,6 @@
 import { fail, redirect } from '@sveltejs/kit';
 import { checkResetToken, consumeResetToken } from '$lib/server/auth/reset.ts';
+import { readForm } from '$lib/server/http/form.ts';
 import { auditRequest } from '$lib/server/http/session.ts';
 import { serverWarehouse } from '$lib/server/http/warehouse.ts';
 import type { Actions, PageServerLoad } from './$types';
@@ -18,7 +19,9 @@ export const load: PageServerLoad = async ({ params }) => {
 
 export const actions: Actions = {
 	default: async (event) => {
-		const form = await event.request.formData();
+		const read = await readForm(event);
+		if (!read.ok) return fail(read.status, { message: read.message });
+		const { form } = read;
 		const password = String(form.get('password') ?? '');
 		if (password !== String(form.get('confirm') ?? '')) return fail(400, { message: 'The two passwords are not the same.' });
 		const result = await consumeResetToken(await serverWarehouse(), event.params.token, password);
