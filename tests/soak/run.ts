@@ -92,14 +92,29 @@ function percentile(sorted: number[], p: number): number {
 	return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
 }
 
-/** CPU seconds (user and system) a process has used so far, from /proc (0 where there is no /proc). */
-function processCpuSeconds(pid: number | undefined): number {
+/**
+ * CPU seconds (user and system) a process has used so far, from /proc (0 where there is no
+ * /proc); with `thread`, that thread's alone (the process id is its main thread's: Node's
+ * JavaScript thread).
+ */
+function processCpuSeconds(pid: number | undefined, thread?: number): number {
 	if (!pid) return 0;
 	try {
-		const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+		const stat = readFileSync(thread ? `/proc/${pid}/task/${thread}/stat` : `/proc/${pid}/stat`, 'utf8');
 		const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
 		// utime and stime are fields 14 and 15 of stat(5), in clock ticks (100 a second on Linux).
 		return (Number(fields[11]) + Number(fields[12])) / 100;
+	} catch {
+		return 0;
+	}
+}
+
+/** Core-seconds the whole machine has been busy so far (/proc/stat: all but idle and iowait). */
+function machineBusySeconds(): number {
+	try {
+		const [, ...f] = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).map(Number);
+		const [user, nice, system, , , irq, softirq, steal] = f;
+		return (user + nice + system + irq + softirq + steal) / 100;
 	} catch {
 		return 0;
 	}
@@ -467,11 +482,13 @@ interface ImportRun {
 	message: string;
 	rows?: string;
 	polls: number;
+	/** Each step as first seen by polling, with when (ms since the load began). */
+	steps: { step: string; at: number }[];
 }
 
 interface LoadResult {
 	/** CPU seconds used during the load by the server and by this process (the clients). */
-	cpu: { server: number; clients: number };
+	cpu: { server: number; serverMain: number; clients: number; machine: number };
 	/** The machine's 1-minute load average just before the load (other work on the shared machine shows here). */
 	loadBefore: number;
 	samples: Sample[];
@@ -518,6 +535,8 @@ async function runLoad(baseURL: string, people: People, extracts: Extract[], are
 	log(`load: ${clients.length} clients × ${routes.length} routes in rotation for ${config.seconds} s; ${config.importDelaySeconds < config.seconds ? `imports from ${config.importDelaySeconds} s` : 'no import'}`);
 	const loadBefore = loadavg()[0];
 	const serverCpu0 = processCpuSeconds(server?.pid);
+	const serverMain0 = processCpuSeconds(server?.pid, server?.pid);
+	const machine0 = machineBusySeconds();
 	const clientCpu0 = process.cpuUsage();
 	const t0 = performance.now();
 	const deadline = t0 + config.seconds * 1000;
@@ -557,7 +576,8 @@ async function runLoad(baseURL: string, people: People, extracts: Extract[], are
 				end: null,
 				status: '',
 				message: '',
-				polls: 0
+				polls: 0,
+				steps: []
 			};
 			n++;
 			imports.push(run);
@@ -602,6 +622,7 @@ async function runLoad(baseURL: string, people: People, extracts: Extract[], are
 					continue;
 				}
 				if (view.stage === 'import' && run.importStart === null) run.importStart = s.at + s.ms;
+				if (view.stage !== 'done' && run.steps.at(-1)?.step !== view.step) run.steps.push({ step: view.step, at: s.at + s.ms });
 				if (view.stage === 'done') {
 					run.end = s.at + s.ms;
 					run.status = view.report?.status ?? 'done';
@@ -619,7 +640,12 @@ async function runLoad(baseURL: string, people: People, extracts: Extract[], are
 	await within(config.seconds + config.requestTimeoutSeconds + config.importTimeoutSeconds + 60, 'the load', Promise.all([...clients.map((c, i) => client(i, c.cookie!)), importer()]));
 	const seconds = since() / 1000;
 	const clientCpu = process.cpuUsage(clientCpu0);
-	const cpu = { server: processCpuSeconds(server?.pid) - serverCpu0, clients: (clientCpu.user + clientCpu.system) / 1e6 };
+	const cpu = {
+		server: processCpuSeconds(server?.pid) - serverCpu0,
+		serverMain: processCpuSeconds(server?.pid, server?.pid) - serverMain0,
+		clients: (clientCpu.user + clientCpu.system) / 1e6,
+		machine: machineBusySeconds() - machine0
+	};
 	const importsOk = imports.every((r) => r.status === 'committed' || r.status === 'unchanged');
 	return { cpu, loadBefore, samples, polls, uploads, imports, seconds, ok: samples.every((s) => s.ok) && polls.every((s) => s.ok) && uploads.every((s) => s.ok) && importsOk };
 }
@@ -632,6 +658,16 @@ function stats(samples: Sample[]): Stats {
 const fmt = (ms: number) => (Number.isNaN(ms) ? '–' : ms >= 10_000 ? `${(ms / 1000).toFixed(1)} s` : ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${Math.round(ms)} ms`);
 const statsRow = (name: string, s: Stats) => `| ${name} | ${s.n} | ${s.errors} | ${fmt(s.p50)} | ${fmt(s.p95)} | ${fmt(s.p99)} | ${fmt(s.max)} |`;
 const STATS_HEAD = ['| | requests | errors | p50 | p95 | p99 | max |', '|---|---:|---:|---:|---:|---:|---:|'];
+
+/** The three steps that took longest (as seen by polling), with their seconds. */
+function longestSteps(run: ImportRun): string {
+	const spans = run.steps.map((st, k) => ({ step: st.step, s: ((run.steps[k + 1]?.at ?? run.end ?? st.at) - st.at) / 1000 }));
+	return spans
+		.sort((a, b) => b.s - a.s)
+		.slice(0, 3)
+		.map((x) => `${x.step} ${x.s.toFixed(1)} s`)
+		.join(', ');
+}
 
 /** What the import was doing when a request started. */
 function phaseAt(at: number, imports: ImportRun[]): 'upload' | 'checks' | 'import' | 'none' {
@@ -651,7 +687,9 @@ function loadReport(r: LoadResult): string[] {
 	out.push(`### Load: ${config.clients} clients, ${config.seconds} s (ran ${r.seconds.toFixed(1)} s with the requests in flight at the end), ${(r.samples.length / r.seconds).toFixed(1)} pages/s`);
 	out.push(
 		'',
-		`CPU used meanwhile: server ${r.cpu.server.toFixed(1)} s, the soak's own clients ${r.cpu.clients.toFixed(1)} s, of ${(r.seconds * cpus().length).toFixed(0)} core-seconds; load average before: ${r.loadBefore.toFixed(2)}.`
+		`CPU meanwhile, of ${(r.seconds * cpus().length).toFixed(0)} core-seconds: the server ${r.cpu.server.toFixed(1)} s (its JavaScript thread ${r.cpu.serverMain.toFixed(1)} s, ` +
+			`${((100 * r.cpu.serverMain) / r.seconds).toFixed(0)}% of one core; DuckDB and the rest ${(r.cpu.server - r.cpu.serverMain).toFixed(1)} s), the soak's clients ${r.cpu.clients.toFixed(1)} s, ` +
+			`other processes on the machine ${Math.max(0, r.cpu.machine - r.cpu.server - r.cpu.clients).toFixed(1)} s; 1-minute load average before (the soak's own set-up included): ${r.loadBefore.toFixed(2)}.`
 	);
 	out.push('', 'Pages and API by route (client requests):', '', ...STATS_HEAD, statsRow('**all pages**', all));
 	const labels = [...new Set(r.samples.map((s) => s.label))].sort();
@@ -663,11 +701,11 @@ function loadReport(r: LoadResult): string[] {
 		out.push(statsRow(name, stats(r.samples.filter((s) => phaseAt(s.at, r.imports) === phase))));
 	}
 	out.push('', 'Imports (seconds from the start of the load; stages as seen by polling every 0.5 s):', '');
-	out.push('| # | extract | upload | checks | import stage | outcome |', '|---|---|---|---|---|---|');
+	out.push('| # | extract | upload | checks | import stage | outcome | longest steps |', '|---|---|---|---|---|---|---|');
 	const s = (ms: number | null) => (ms === null || Number.isNaN(ms) ? '–' : (ms / 1000).toFixed(1));
 	for (const i of r.imports) {
 		out.push(
-			`| ${i.n} | ${i.extract} | ${s(i.uploadStart)}–${s(i.uploadEnd)} | ${s(i.uploadEnd)}–${s(i.importStart ?? i.end)} | ${i.importStart === null ? '–' : `${s(i.importStart)}–${s(i.end)}`} | ${i.status}${i.rows ? ` (${i.rows} rows)` : ''}${i.message ? `: ${i.message.slice(0, 200)}` : ''} |`
+			`| ${i.n} | ${i.extract} | ${s(i.uploadStart)}–${s(i.uploadEnd)} | ${s(i.uploadEnd)}–${s(i.importStart ?? i.end)} | ${i.importStart === null ? '–' : `${s(i.importStart)}–${s(i.end)}`} | ${i.status}${i.rows ? ` (${i.rows} rows)` : ''}${i.message ? `: ${i.message.slice(0, 200)}` : ''} | ${longestSteps(i)} |`
 		);
 	}
 	const errors = [...r.samples, ...r.polls, ...r.uploads].filter((x) => !x.ok);
