@@ -57,6 +57,8 @@ const config = {
 	importTimeoutSeconds: num('SOAK_IMPORT_TIMEOUT_S', 600),
 	diskMb: num('SOAK_DISK_MB', 64),
 	killMbps: num('SOAK_KILL_MBPS', 4),
+	/** How the analyst uploads during the load: one .zip (default) or the extract's files. */
+	uploadAs: process.env.SOAK_UPLOAD === 'files' ? ('files' as const) : ('zip' as const),
 	phases: new Set((process.env.SOAK_PHASES ?? 'load,disk,kill').split(',').map((s) => s.trim())),
 	keep: process.env.SOAK_KEEP === '1'
 };
@@ -583,7 +585,7 @@ async function runLoad(baseURL: string, people: People, extracts: Extract[], are
 			imports.push(run);
 			let id: string;
 			try {
-				const res = await upload(baseURL, people.analystCookie!, extract.zip);
+				const res = await upload(baseURL, people.analystCookie!, config.uploadAs === 'files' ? extract.files! : extract.zip);
 				run.uploadEnd = since();
 				uploads.push({ label: 'POST /api/imports', at: run.uploadStart, ms: run.uploadEnd - run.uploadStart, ok: res.status === 202, ...(res.status === 202 ? {} : { error: `HTTP ${res.status}` }) });
 				if (res.status !== 202) {
@@ -961,7 +963,10 @@ async function main(): Promise<number> {
 
 	if (config.phases.has('load')) {
 		// Enough distinct batches for back-to-back imports of about 8 s each; more cycle (and are `unchanged`).
-		const extracts = await makeExtracts('load', config.importChildren, 2, Math.max(2, Math.ceil(config.seconds / 8)));
+		const extracts =
+			config.uploadAs === 'files'
+				? await makeExtracts('load', config.importChildren, 2, 1, true)
+				: await makeExtracts('load', config.importChildren, 2, Math.max(2, Math.ceil(config.seconds / 8)));
 		const baseURL = await startServer();
 		const t = performance.now();
 		await signInAll(baseURL, people, config.clients);
@@ -997,7 +1002,7 @@ async function main(): Promise<number> {
 	for (const c of checks) report.push(`| ${c.phase} | ${c.ok ? 'ok' : '**FAILED**'} | ${c.lines.join('<br>').replaceAll('|', '\\|')} |`);
 	console.log(`\n## Soak ${new Date().toISOString().slice(0, 10)}: ${machine}\n`);
 	console.log(
-		`clients ${config.clients}, ${config.seconds} s, demo warehouse ${config.demoChildren} children, imports of ${config.importChildren} children; phases ${[...config.phases].join(', ')}\n`
+		`clients ${config.clients}, ${config.seconds} s, demo warehouse ${config.demoChildren} children, imports of ${config.importChildren} children (uploaded as ${config.uploadAs === 'zip' ? 'a .zip' : 'files'}); phases ${[...config.phases].join(', ')}\n`
 	);
 	console.log(report.join('\n'));
 	console.log(`\nsoak: ${ok ? 'passed' : 'FAILED'}`);
