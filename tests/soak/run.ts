@@ -152,18 +152,34 @@ const staging = `${db}.staging`;
 let server: ChildProcess | undefined;
 let mounted: string | undefined;
 
+const sleepSync = (ms: number) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+
+/** Unmounts the tmpfs; a server just killed may hold it a moment longer: retry, then detach it lazily. */
 function unmount(): void {
 	if (!mounted) return;
-	const r = spawnSync('umount', [mounted], { encoding: 'utf8' });
+	let r = spawnSync('umount', [mounted], { encoding: 'utf8' });
+	for (let i = 0; r.status !== 0 && i < 20; i++) {
+		sleepSync(250);
+		r = spawnSync('umount', [mounted], { encoding: 'utf8' });
+	}
+	if (r.status !== 0) r = spawnSync('umount', ['-l', mounted], { encoding: 'utf8' });
 	if (r.status !== 0) log(`umount ${mounted} failed: ${r.stderr.trim()}`);
 	else mounted = undefined;
 }
 
+/** Synchronous, for signal handlers too: kills the server, unmounts, removes the work folder. */
 function cleanUpNow(): void {
 	if (server && server.exitCode === null && server.signalCode === null) server.kill('SIGKILL');
 	unmount();
-	if (!config.keep) rmSync(work, { recursive: true, force: true });
-	else log(`kept ${work}`);
+	if (config.keep) {
+		log(`kept ${work}`);
+		return;
+	}
+	try {
+		rmSync(work, { recursive: true, force: true, maxRetries: 5 });
+	} catch (e) {
+		log(`could not remove ${work}: ${(e as Error).message}`);
+	}
 }
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 	process.on(signal, () => {
