@@ -52,7 +52,20 @@ if (!env.DATABASE_PATH) {
 	process.exit(1);
 }
 
-console.log(`Full Picture on ${env.ORIGIN} (warehouse ${env.DATABASE_PATH})`);
+console.log(`Full Picture: starting on ${env.ORIGIN} (warehouse ${env.DATABASE_PATH})`);
+// The server says itself why it cannot start (e.g. another process holds the warehouse: one
+// line on stderr, exit status 1): its output and exit status pass through as they are.
 const server = spawn(process.execPath, [path.join(root, 'build', 'index.js')], { cwd: root, stdio: 'inherit', env });
-for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => server.kill(signal));
-server.on('exit', (code) => process.exit(code ?? 0));
+let forwarded = false;
+for (const signal of ['SIGINT', 'SIGTERM']) {
+	process.on(signal, () => {
+		forwarded = true;
+		server.kill(signal);
+	});
+}
+server.on('exit', (code, signal) => {
+	if (code !== null) process.exit(code);
+	// Stopped by the signal we passed on (Ctrl-C): a normal end. Killed by anything else: a failure.
+	if (!forwarded) console.error(`Full Picture: the server was stopped by ${signal}.`);
+	process.exit(forwarded ? 0 : 1);
+});

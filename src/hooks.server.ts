@@ -1,21 +1,32 @@
 import { isRedirect, redirect, type Handle, type ServerInit } from '@sveltejs/kit';
-import { building } from '$app/environment';
+import { building, dev } from '$app/environment';
 import { env } from '$env/dynamic/private';
 import { validateSession } from '$lib/server/auth/sessions.ts';
 import { decide, type Visitor } from '$lib/server/http/access.ts';
 import { serverPolicy } from '$lib/server/http/policy.ts';
 import { applySecurityHeaders, originAllowed } from '$lib/server/http/security.ts';
 import { clearSessionCookie, SESSION_COOKIE } from '$lib/server/http/session.ts';
-import { serverWarehouse } from '$lib/server/http/warehouse.ts';
+import { serverWarehouse, startupFailure } from '$lib/server/http/warehouse.ts';
 
 /**
  * At start-up: reads the disclosure policy (a bad DISCLOSURE_THRESHOLD stops the server with a
  * message naming it) and opens the warehouse, which the server then holds (one process per file).
+ * A warehouse held by another process (DuckDB allows one per file) or missing stops the built
+ * server with one line on stderr and exit status 1, no stack trace (tests/browser/startup.test.ts);
+ * the dev server keeps the error as it is.
  */
 export const init: ServerInit = async () => {
 	if (building) return;
 	serverPolicy();
-	if (env.DATABASE_PATH) await serverWarehouse();
+	if (!env.DATABASE_PATH) return;
+	try {
+		await serverWarehouse();
+	} catch (e) {
+		const line = dev ? null : startupFailure(e, env.DATABASE_PATH);
+		if (line === null) throw e;
+		process.stderr.write(`${line}\n`);
+		process.exit(1);
+	}
 };
 
 const plain = (status: number, body: Record<string, unknown>) =>

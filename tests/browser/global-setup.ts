@@ -25,6 +25,10 @@ declare module 'vitest' {
 		baseURL: string;
 		/** A copy of the served warehouse, for the command line. */
 		cliWarehouse: string;
+		/** The served warehouse itself (held by the server: for tests of a second process on it). */
+		warehouse: string;
+		/** The served server's process id. */
+		serverPid: number;
 		/** The test accounts: email, password and second-factor secret, by name. */
 		accounts: Record<string, TestAccount>;
 		/** A signed-in session cookie (`name=value`) for each role. */
@@ -57,7 +61,8 @@ export async function httpSignIn(baseURL: string, account: TestAccount, at = new
 	return cookie;
 }
 
-function freePort(): Promise<number> {
+/** A TCP port free on the loopback interface just now. */
+export function freePort(): Promise<number> {
 	return new Promise((resolve, reject) => {
 		const s = createServer();
 		s.listen(0, '127.0.0.1', () => {
@@ -67,25 +72,28 @@ function freePort(): Promise<number> {
 	});
 }
 
-let server: ChildProcess | undefined;
-let work: string | undefined;
+/** Runs the command line (`npm run cli -- <args>`) in a child process and answers its stdout; throws with its stderr when it fails. */
+export function runCli(args: string[]): string {
+	const r = spawnSync(process.execPath, [path.join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs'), path.join(root, 'src', 'cli', 'main.ts'), ...args], {
+		cwd: root,
+		encoding: 'utf8',
+		maxBuffer: 64 * 2 ** 20
+	});
+	if (r.status !== 0) throw new Error(`cli ${args[0]} failed (${r.status}): ${r.stderr}`);
+	return r.stdout;
+}
 
-export async function setup(project: TestProject): Promise<void> {
-	buildIfNeeded((m) => process.stderr.write(`${m}\n`));
-	work = mkdtempSync(path.join(tmpdir(), 'fp-browser-'));
-	const db = path.join(work, 'demo.duckdb');
-	const made = spawnSync(
-		process.execPath,
-		[path.join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs'), path.join(root, 'src', 'cli', 'main.ts'), 'demo', '--db', db, '--children', '3000', '--end', '2026-03-31'],
-		{ cwd: root, encoding: 'utf8' }
-	);
-	if (made.status !== 0) throw new Error(`demo warehouse failed: ${made.stderr}`);
-	const cliWarehouse = path.join(work, 'cli.duckdb');
-	copyFileSync(db, cliWarehouse);
+/** Makes a demo warehouse at `db` (by default the browser tests' small one, data to a fixed date). */
+export function makeDemoWarehouse(db: string, args: string[] = ['--children', '3000', '--end', '2026-03-31']): void {
+	runCli(['demo', '--db', db, ...args]);
+}
+
+/** Makes the accounts in the warehouse (not served yet), setting up a second factor where asked; answers them with their secrets. */
+export async function createAccounts(db: string, wanted: Record<string, TestAccount>): Promise<Record<string, TestAccount>> {
 	const accounts: Record<string, TestAccount> = {};
 	const warehouse = await openWarehouse(db);
 	try {
-		for (const [name, a] of Object.entries(TEST_ACCOUNTS)) {
+		for (const [name, a] of Object.entries(wanted)) {
 			const user = await createUser(warehouse, { email: a.email, role: a.role, password: a.password });
 			let totpSecret: string | null = null;
 			if (a.secondFactor) {
@@ -98,30 +106,62 @@ export async function setup(project: TestProject): Promise<void> {
 	} finally {
 		await warehouse.close();
 	}
-	mkdirSync(path.join(root, 'tests', 'output', 'screenshots'), { recursive: true });
-	const port = await freePort();
-	server = spawn(process.execPath, [path.join(root, 'build', 'index.js')], {
+	return accounts;
+}
+
+/**
+ * Starts the built server (build/index.js) on 127.0.0.1:`port` serving `db` (not in demo mode)
+ * and resolves once it listens; rejects if it exits first or does not listen in 30 s.
+ * `env` adds to or overrides the environment (e.g. BODY_SIZE_LIMIT).
+ */
+export async function startBuiltServer(db: string, port: number, env: Record<string, string> = {}): Promise<{ server: ChildProcess; baseURL: string }> {
+	const baseURL = `http://127.0.0.1:${port}`;
+	const child = spawn(process.execPath, [path.join(root, 'build', 'index.js')], {
 		cwd: root,
-		env: { ...process.env, DATABASE_PATH: db, FULL_PICTURE_DEMO: '', PORT: String(port), HOST: '127.0.0.1', ORIGIN: `http://127.0.0.1:${port}` },
+		env: { ...process.env, DATABASE_PATH: db, FULL_PICTURE_DEMO: '', PORT: String(port), HOST: '127.0.0.1', ORIGIN: baseURL, ...env },
 		stdio: ['ignore', 'pipe', 'inherit']
 	});
 	await new Promise<void>((resolve, reject) => {
 		const timer = setTimeout(() => reject(new Error('the server did not start in 30 s')), 30_000);
-		server!.stdout!.on('data', (d: Buffer) => {
+		child.stdout!.on('data', (d: Buffer) => {
 			if (d.toString().includes('Listening')) {
 				clearTimeout(timer);
 				resolve();
 			}
 		});
-		server!.on('exit', (code) => reject(new Error(`the server exited (${code})`)));
+		child.on('exit', (code) => {
+			clearTimeout(timer);
+			reject(new Error(`the server exited (${code})`));
+		});
 	});
-	const baseURL = `http://127.0.0.1:${port}`;
+	// Keep reading its output so that a full pipe never blocks it.
+	child.stdout!.resume();
+	return { server: child, baseURL };
+}
+
+let server: ChildProcess | undefined;
+let work: string | undefined;
+
+export async function setup(project: TestProject): Promise<void> {
+	buildIfNeeded((m) => process.stderr.write(`${m}\n`));
+	work = mkdtempSync(path.join(tmpdir(), 'fp-browser-'));
+	const db = path.join(work, 'demo.duckdb');
+	makeDemoWarehouse(db);
+	const cliWarehouse = path.join(work, 'cli.duckdb');
+	copyFileSync(db, cliWarehouse);
+	const accounts = await createAccounts(db, TEST_ACCOUNTS);
+	mkdirSync(path.join(root, 'tests', 'output', 'screenshots'), { recursive: true });
+	const started = await startBuiltServer(db, await freePort());
+	server = started.server;
+	const baseURL = started.baseURL;
 	const sessions = {} as Record<Role, string>;
 	for (const role of ROLES) sessions[role] = await httpSignIn(baseURL, accounts[role]);
 	project.provide('baseURL', baseURL);
 	project.provide('accounts', accounts);
 	project.provide('sessions', sessions);
 	project.provide('cliWarehouse', cliWarehouse);
+	project.provide('warehouse', db);
+	project.provide('serverPid', server.pid!);
 }
 
 export async function teardown(): Promise<void> {
