@@ -191,6 +191,15 @@ async function readManifest(file: string): Promise<{ manifest: Manifest; sha256:
 	return { manifest: parsed.data, sha256 };
 }
 
+/** Closes a zip's file (it may be closed already): a failed unzip must not hold the file open in a reader that lives on. */
+function closeZip(zip: yauzl.ZipFile): void {
+	try {
+		if (zip.isOpen) zip.close();
+	} catch {
+		// closed already
+	}
+}
+
 function openZip(file: string): Promise<yauzl.ZipFile> {
 	return new Promise((resolve, reject) =>
 		yauzl.open(file, { lazyEntries: true, autoClose: true, strictFileNames: true, validateEntrySizes: true }, (err, zip) =>
@@ -233,17 +242,21 @@ async function unzip(file: string, into: string, limits: ImportLimits): Promise<
 		zip.on('entry', (entry: yauzl.Entry) => {
 			entries.push(entry);
 			if (entries.length > limits.maxZipEntries) {
-				zip.close();
+				closeZip(zip);
 				reject(new ExtractError(name, `holds more than ${countWords(limits.maxZipEntries)} entries: an extract is a manifest and a file per table`));
 				return;
 			}
 			zip.readEntry();
 		});
 		zip.on('end', resolve);
-		zip.on('error', (e: Error) => reject(new ExtractError(name, `cannot be read as a zip file (${zipWords(e)})`)));
+		zip.on('error', (e: Error) => {
+			closeZip(zip);
+			reject(new ExtractError(name, `cannot be read as a zip file (${zipWords(e)})`));
+		});
 		zip.readEntry();
 	});
 	const indexed = entries.map((entry, index) => ({ entry, index }));
+	closeZip(zip);
 	const files = indexed.filter(({ entry }) => !entry.fileName.endsWith('/') && !ZIP_LITTER.test(entry.fileName));
 	for (const { entry, index } of files) {
 		const entryName = entry.fileName;
@@ -285,7 +298,7 @@ async function unzip(file: string, into: string, limits: ImportLimits): Promise<
 	let written = 0;
 	await new Promise<void>((resolve, reject) => {
 		const fail = (e: unknown) => {
-			reopened.close();
+			closeZip(reopened);
 			reject(e);
 		};
 		reopened.on('entry', (entry: yauzl.Entry) => {

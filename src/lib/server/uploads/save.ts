@@ -24,8 +24,8 @@ export const UPLOAD_FIELD = 'files';
 
 /** A refused upload: the HTTP status and a message for the person who sent it. */
 export class UploadError extends Error {
-	readonly status: 400 | 413 | 415;
-	constructor(status: 400 | 413 | 415, message: string) {
+	readonly status: 400 | 413 | 415 | 507;
+	constructor(status: 400 | 413 | 415 | 507, message: string) {
 		super(message);
 		this.name = 'UploadError';
 		this.status = status;
@@ -223,6 +223,10 @@ export async function saveUpload(request: Request, options: { stagingDir: string
 		await body.drain();
 		await removeUpload(root);
 		if (e instanceof MultipartError) throw new UploadError(400, `The upload could not be read: ${e.message}.`);
+		const code = (e as NodeJS.ErrnoException | null)?.code;
+		if (code === 'ENOSPC' || code === 'EDQUOT') {
+			throw new UploadError(507, "The server's disk is full (the warehouse's staging directory): nothing was imported. Ask the server's administrator to free some space, then upload again.");
+		}
 		throw e;
 	}
 }

@@ -31,7 +31,7 @@ export function uploadLimits(): ServerUploadLimits {
 	return { bytes, bodySizeLimit, effectiveBytes, text: sizeWords(effectiveBytes) };
 }
 
-export type Received = { ok: true; job: ImportJob } | { ok: false; status: 400 | 413 | 415 | 503; message: string; limit?: string };
+export type Received = { ok: true; job: ImportJob } | { ok: false; status: 400 | 413 | 415 | 503 | 507; message: string; limit?: string };
 
 /** Saves the request's upload and starts its import; a refusal comes back with its status and message. */
 export async function receiveUpload(event: Pick<RequestEvent, 'request' | 'locals' | 'getClientAddress'>): Promise<Received> {
