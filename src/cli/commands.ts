@@ -75,7 +75,7 @@ const importCommand: Command = {
 		let report: ImportReport;
 		const bar = values.json ? null : progressBar();
 		try {
-			const warehouse = await ctx.warehouse(db, true);
+			const warehouse = await ctx.warehouse(db, { create: true });
 			report = await importExtract(warehouse, source, {
 				actor: osActor(),
 				onProgress: bar?.update,
@@ -276,7 +276,7 @@ Commands:
   demo        --db <new warehouse>                         generate and import the demo
   docs        [--out <file>] [--metrics <file>]            the data dictionary, metric definitions
   linkage     --db <w> [--from <date>] [--to <date>] --json children linked across agencies
-  audit-log   verify|list --db <w> [--expect-head H] [--limit N] [--json]   check or read the audit log
+  audit-log   verify|list|anchor --db <w> [--expect-head H] [--limit N] [--json]   check, read or anchor the audit log
   users       add|disable|set-role|reset|list --db <w> [--email E] [--role R] [--password-stdin]
               [--base-url URL] [--json]                    the dashboard's accounts and roles
 

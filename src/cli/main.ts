@@ -7,7 +7,7 @@
  */
 import { existsSync } from 'node:fs';
 import { appendAudit, osActor } from '../lib/server/warehouse/audit.ts';
-import { openWarehouse, WarehouseInUseError, WarehouseMissingError, type Warehouse } from '../lib/server/warehouse/warehouse.ts';
+import { openWarehouse, WarehouseInUseError, WarehouseMissingError, type OpenOptions, type Warehouse } from '../lib/server/warehouse/warehouse.ts';
 import { CommandFailed, UsageError } from './args.ts';
 import { COMMANDS, HELP } from './commands.ts';
 
@@ -17,8 +17,8 @@ export interface Io {
 }
 
 export interface Context extends Io {
-	/** Opens the warehouse named by --db (refusing a missing file unless `create`). */
-	warehouse(db: string | undefined, create?: boolean): Promise<Warehouse>;
+	/** Opens the warehouse named by --db (refusing a missing file unless `create`; `readOnly` changes nothing in it). */
+	warehouse(db: string | undefined, options?: OpenOptions): Promise<Warehouse>;
 	audit(action: string, details: Record<string, unknown>): Promise<void>;
 }
 
@@ -44,10 +44,10 @@ export async function run(argv: string[], io: Io): Promise<number> {
 	let opened: Warehouse | undefined;
 	const ctx: Context = {
 		...io,
-		async warehouse(db, create = false) {
+		async warehouse(db, options = {}) {
 			if (!db) throw new UsageError('--db <warehouse file> is required');
-			if (!create && !existsSync(db)) throw new WarehouseMissingError(db);
-			opened = await openWarehouse(db, { create });
+			if (!options.create && !existsSync(db)) throw new WarehouseMissingError(db);
+			opened = await openWarehouse(db, options);
 			return opened;
 		},
 		async audit(action, details) {

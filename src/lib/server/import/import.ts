@@ -22,7 +22,7 @@ import path from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { column as getColumn, EXTRACT_TABLES, LOAD_ORDER } from '../schema/tables.ts';
 import type { Table } from '../schema/types.ts';
-import { appendAudit, appendAuditInTransaction } from '../warehouse/audit.ts';
+import { appendAudit, appendAuditInTransaction, prepareAudit } from '../warehouse/audit.ts';
 import { ident, literal } from '../warehouse/sql.ts';
 import { exec, query, type Warehouse } from '../warehouse/warehouse.ts';
 import { failedReport, ImportTimeLimitError } from './failure.ts';
@@ -57,6 +57,7 @@ export async function importExtract(warehouse: Warehouse, source: string, option
 		await fs.mkdir(warehouse.stagingDir, { recursive: true });
 		workDir = await fs.mkdtemp(path.join(warehouse.stagingDir, 'import-'));
 		const read = await readInChild({ source: path.resolve(source), workDir, limits }, progress, deadline);
+		if (read.ok && options.audit) await prepareAudit(warehouse);
 		report = read.ok ? await commit(warehouse, read.prepared, source, options, limits, deadline) : read.report;
 	} catch (e) {
 		report = failedReport(e, 'importing');
@@ -154,7 +155,7 @@ function commit(
 			await exec(conn, 'COMMIT');
 			inTransaction = false;
 			clearTimeout(timer);
-			await audited?.afterCommit();
+			audited?.afterCommit();
 			progress({ stage: 'committed', done: total, total });
 			return report;
 		} catch (e) {

@@ -129,7 +129,7 @@ describe('the audit log hash chain', () => {
 		expect(JSON.parse(j.stdout).broken).toMatchObject({ seq: 2, kind: 'link' });
 	});
 
-	it('deleting the last rows leaves a whole chain, caught only by the recorded head', async () => {
+	it('deleting the last rows is caught by the anchor, and by a recorded head', async () => {
 		const { file, hashes } = await logOf(5);
 		const earlier = await cli('audit-log', 'verify', '--db', file, '--expect-head', hashes[2]);
 		expect(earlier.code).toBe(0);
@@ -137,14 +137,19 @@ describe('the audit log hash chain', () => {
 		const recorded = hashes[4];
 		await tamper(file, `DELETE FROM audit_log WHERE seq >= 4`);
 		const alone = await cli('audit-log', 'verify', '--db', file);
-		expect(alone.code).toBe(0);
-		expect(alone.stdout).toContain(`Audit log intact: 3 entries (seq 1 to 3).\nHead: ${hashes[2]}`);
+		expect(alone.code).toBe(1);
+		expect(alone.stdout).toContain(`Audit log BROKEN: 3 entries (seq 1 to 3).\nHead: ${hashes[2]}`);
+		expect(alone.stderr).toContain('the audit log is broken at seq 4: the anchor recorded seq 4 (line 4) but the log ends at seq 3: entries were deleted from its end');
 		const cut = await cli('audit-log', 'verify', '--db', file, '--expect-head', recorded.toUpperCase());
 		expect(cut.code).toBe(1);
 		expect(cut.stderr).toContain(`the recorded head ${recorded} is not in the log: the log was cut or rewritten`);
 		const j = await cli('audit-log', 'verify', '--db', file, '--expect-head', recorded, '--json');
 		expect(j.code).toBe(1);
-		expect(JSON.parse(j.stdout)).toMatchObject({ ok: false, broken: null, expected_head: { found: false, seq: null, entries_after: null } });
+		expect(JSON.parse(j.stdout)).toMatchObject({
+			ok: false,
+			broken: { seq: 4, kind: 'anchor' },
+			expected_head: { found: false, seq: null, entries_after: null }
+		});
 	});
 
 	it('an empty log verifies, with the 64 zeros as its head', async () => {
@@ -185,7 +190,7 @@ describe('the audit log hash chain', () => {
 		await tamper(file, `ALTER TABLE audit_log DROP COLUMN hash`, `ALTER TABLE audit_log DROP COLUMN prev_hash`);
 		const refused = await cli('audit-log', 'verify', '--db', file);
 		expect(refused.code).toBe(1);
-		expect(refused.stderr).toMatch(/lost its hash columns although its chain was started/);
+		expect(refused.stderr).toMatch(/hash columns were removed although its chain was started \(as the meta row audit_chain and its anchor \S+ shows\)/);
 	});
 
 	it('the command line chains its own entries, lists them, and refuses bad usage with 2', async () => {
@@ -213,6 +218,6 @@ describe('the audit log hash chain', () => {
 		const help = await cli('audit-log', '--help');
 		expect(help.code).toBe(0);
 		expect(help.stdout).toMatch(/^Usage: cli audit-log verify --db <warehouse>/);
-		expect((await cli('--help')).stdout).toContain('audit-log   verify|list');
+		expect((await cli('--help')).stdout).toContain('audit-log   verify|list|anchor');
 	});
 });

@@ -18,6 +18,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { DuckDBConnection, DuckDBInstance, type DuckDBValue } from '@duckdb/node-api';
 import { AUTH_TABLES, warehouseDdl, WAREHOUSE_LAYOUT_VERSION } from './ddl.ts';
+import { anchorPath } from './audit-anchor.ts';
 
 export const TIME_ZONE = 'Europe/London';
 
@@ -76,6 +77,12 @@ export async function exec(conn: DuckDBConnection, sql: string, params?: Params)
 export interface OpenOptions {
 	/** Create the file (and its tables) when it does not exist. Only `import` does. */
 	create?: boolean;
+	/**
+	 * Open the file read-only (DuckDB's access_mode READ_ONLY): nothing is migrated, staging is
+	 * left as it is, and the file is not modified (`audit-log verify`). Within a process that
+	 * already holds the file, the instance it holds is used (and not written to by the caller).
+	 */
+	readOnly?: boolean;
 }
 
 const READER_POOL = 4;
@@ -98,21 +105,28 @@ export class Warehouse {
 	readonly file: string;
 	/** Where imports unpack and normalise files: the only directory DuckDB reads files from. */
 	readonly stagingDir: string;
+	/** The audit log's anchor file (audit-anchor.ts): FP_AUDIT_ANCHOR, else beside the warehouse. */
+	readonly auditAnchor: string;
+	/** Opened read-only: every write is refused by DuckDB. */
+	readonly readOnly: boolean;
 	private readonly instance: DuckDBInstance;
 	private writer: DuckDBConnection | undefined;
 	private writeQueue: Promise<unknown> = Promise.resolve();
 	private idleReaders: DuckDBConnection[] = [];
 	private closed = false;
 
-	private constructor(file: string, instance: DuckDBInstance) {
+	private constructor(file: string, instance: DuckDBInstance, readOnly = false) {
 		this.file = file;
 		this.instance = instance;
 		this.stagingDir = `${file}.staging`;
+		this.auditAnchor = anchorPath(file);
+		this.readOnly = readOnly;
 	}
 
 	static async open(file: string, options: OpenOptions = {}): Promise<Warehouse> {
 		const resolved = path.resolve(file);
 		let entry = open.get(resolved);
+		if (!entry && options.readOnly) return Warehouse.openReadOnly(resolved);
 		if (!entry) {
 			entry = Warehouse.openNew(resolved, options);
 			open.set(resolved, entry);
@@ -151,9 +165,36 @@ export class Warehouse {
 		return warehouse;
 	}
 
+	/** A read-only instance of its own (not cached): checks the layout, changes nothing. */
+	private static async openReadOnly(file: string): Promise<Warehouse> {
+		if (!existsSync(file)) throw new WarehouseMissingError(file);
+		const limits = duckDbLimits();
+		let instance: DuckDBInstance;
+		try {
+			instance = await DuckDBInstance.create(file, {
+				access_mode: 'READ_ONLY',
+				autoinstall_known_extensions: 'false',
+				autoload_known_extensions: 'false',
+				memory_limit: limits.memoryLimit,
+				threads: String(limits.threads)
+			});
+		} catch (e) {
+			const message = e instanceof Error ? e.message : String(e);
+			if (/Could not set lock|Conflicting lock/i.test(message)) {
+				const pid = /PID (\d+)/.exec(message)?.[1];
+				throw new WarehouseInUseError(file, pid ? `PID ${pid}` : 'a lock is held');
+			}
+			throw e;
+		}
+		const warehouse = new Warehouse(file, instance, true);
+		await warehouse.harden();
+		await warehouse.read((conn) => warehouse.checkLayoutVersion(conn));
+		return warehouse;
+	}
+
 	/** Sets the time zone for every connection, confines file access to the staging directory, then locks the configuration. */
 	private async harden(): Promise<void> {
-		mkdirSync(this.stagingDir, { recursive: true });
+		if (!this.readOnly) mkdirSync(this.stagingDir, { recursive: true });
 		const conn = await this.instance.connect();
 		try {
 			// An instance DuckDB's cache hands back is hardened already (and refuses any SET).
@@ -182,13 +223,18 @@ export class Warehouse {
 			}
 			return;
 		}
-		const [row] = await query<{ value: string }>(conn, `SELECT value FROM meta WHERE key = 'layout_version'`);
+		await this.checkLayoutVersion(conn);
+		await this.addMissingAuthTables(conn);
+	}
+
+	private async checkLayoutVersion(conn: DuckDBConnection): Promise<void> {
+		const hasMeta = await query(conn, `SELECT 1 FROM information_schema.tables WHERE table_name = 'meta' AND table_schema = 'main'`);
+		const [row] = hasMeta.length === 0 ? [] : await query<{ value: string }>(conn, `SELECT value FROM meta WHERE key = 'layout_version'`);
 		if (row?.value !== String(WAREHOUSE_LAYOUT_VERSION)) {
 			throw new Error(
 				`the warehouse ${this.file} has layout version ${row?.value ?? 'unknown'}; this Full Picture needs version ${WAREHOUSE_LAYOUT_VERSION}`
 			);
 		}
-		await this.addMissingAuthTables(conn);
 	}
 
 	/** Sign-in's tables (ddl.ts AUTH_TABLES) came after layout version 1: an older warehouse gets the missing ones. */
@@ -248,7 +294,7 @@ export class Warehouse {
 		this.idleReaders = [];
 		this.writer?.closeSync();
 		this.writer = undefined;
-		open.delete(this.file);
+		if (!this.readOnly) open.delete(this.file);
 		this.instance.closeSync();
 	}
 }
