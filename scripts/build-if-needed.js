@@ -27,7 +27,13 @@ export function buildIfNeeded(log = console.log) {
 	const sources = ['src', 'static', 'svelte.config.js', 'vite.config.ts', 'package.json'].map((p) => path.join(root, p)).filter(existsSync);
 	if (existsSync(built) && Math.max(...sources.map(newest)) <= statSync(built).mtimeMs) return false;
 	log('Building the dashboard…');
-	const r = spawnSync(process.execPath, [path.join(root, 'node_modules', 'vite', 'bin', 'vite.js'), 'build'], { cwd: root, stdio: 'inherit' });
+	// NODE_ENV=production whoever calls it: under vitest (NODE_ENV=test) the build would otherwise
+	// be made with development conditions (SvelteKit's `dev` true in the built server).
+	const r = spawnSync(process.execPath, [path.join(root, 'node_modules', 'vite', 'bin', 'vite.js'), 'build'], {
+		cwd: root,
+		stdio: 'inherit',
+		env: { ...process.env, NODE_ENV: 'production' }
+	});
 	if (r.status !== 0) throw new Error(`vite build failed (exit ${r.status})`);
 	return true;
 }

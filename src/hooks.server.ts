@@ -1,5 +1,5 @@
 import { isRedirect, redirect, type Handle, type ServerInit } from '@sveltejs/kit';
-import { building, dev } from '$app/environment';
+import { building } from '$app/environment';
 import { env } from '$env/dynamic/private';
 import { validateSession } from '$lib/server/auth/sessions.ts';
 import { decide, type Visitor } from '$lib/server/http/access.ts';
@@ -11,9 +11,8 @@ import { serverWarehouse, startupFailure } from '$lib/server/http/warehouse.ts';
 /**
  * At start-up: reads the disclosure policy (a bad DISCLOSURE_THRESHOLD stops the server with a
  * message naming it) and opens the warehouse, which the server then holds (one process per file).
- * A warehouse held by another process (DuckDB allows one per file) or missing stops the built
- * server with one line on stderr and exit status 1, no stack trace (tests/browser/startup.test.ts);
- * the dev server keeps the error as it is.
+ * A warehouse held by another process (DuckDB allows one per file) or missing stops the server
+ * with one line on stderr and exit status 1, no stack trace (tests/browser/startup.test.ts).
  */
 export const init: ServerInit = async () => {
 	if (building) return;
@@ -22,7 +21,7 @@ export const init: ServerInit = async () => {
 	try {
 		await serverWarehouse();
 	} catch (e) {
-		const line = dev ? null : startupFailure(e, env.DATABASE_PATH);
+		const line = startupFailure(e, env.DATABASE_PATH);
 		if (line === null) throw e;
 		process.stderr.write(`${line}\n`);
 		process.exit(1);
