@@ -8,13 +8,14 @@
  * check digit fails), so a file holding it reaches the column check rather than the identifier
  * check, which is the path that used to echo it.
  */
-import { writeFileSync } from 'node:fs';
+import { readdirSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import yazl from 'yazl';
 import { readForm } from '../../src/lib/server/http/form.ts';
 import { safeNext } from '../../src/lib/server/http/next.ts';
 import { importExtract } from '../../src/lib/server/import/import.ts';
+import { DEFAULT_LIMITS } from '../../src/lib/server/import/limits.ts';
 import { listQuarantine } from '../../src/lib/server/import/quarantine.ts';
 import type { ImportReport } from '../../src/lib/server/import/types.ts';
 import { child, freshWarehouse, MANIFEST, removeTempRoot, snapshot, tempDir, writeExtract, writeParquet } from '../../src/lib/server/testing/extract.ts';
@@ -225,5 +226,121 @@ describe('failure 6: a body that is not a form is the sender’s mistake (400), 
 			expect(read, `${type}: ${body}`).toMatchObject({ ok: false, status: 400 });
 		}
 		expect(await readForm(post('email=a%40b.test', 'application/x-www-form-urlencoded'))).toMatchObject({ ok: true });
+	});
+});
+
+// ---------------------------------------------------------------------------------------------
+
+// Failure 1: a CSV of ~170 million blank lines (zipped ~184 KB) made import/csv-records.ts keep
+// an array entry per blank line until V8 aborted; a 1 GiB zip bomb passed the default unzip
+// limit. (Thorough: src/lib/server/import/limits.test.ts, "the CSV pass"; the unzip limit:
+// src/lib/server/import/import.test.ts, "refuses a zip that unpacks to more than FP_UNZIP_LIMIT_MB".)
+describe('failure 1: a blank-line flood and a zip bomb are refused by their limits', () => {
+	it('the reported file, at its real size: 170 million blank lines in a zip of under 200 KB, refused at the default line limit', async () => {
+		const flood = Buffer.alloc(170_000_000, 0x0a);
+		Buffer.from('agency_code,agency_name,sector\n').copy(flood);
+		const zip = await writeZip('flood.zip', { 'manifest.json': manifestText(), 'agencies.csv': flood });
+		const { size } = statSync(zip);
+		expect(size).toBeLessThan(200_000);
+		const w = await freshWarehouse();
+		// The default limits (FP_IMPORT_MAX_LINES unset): 50,000,000 lines.
+		const report = await refusedImport(w, zip, { limits: DEFAULT_LIMITS });
+		expect(report.errors).toEqual([
+			{ file: 'agencies.csv', line: 50_000_001, message: 'agencies.csv: has more lines than the limit of 50,000,000 (FP_IMPORT_MAX_LINES)' }
+		]);
+		expect(readdirSync(w.stagingDir)).toEqual([]);
+		await w.close();
+	});
+
+	it('a zipped blank-line flood past a lowered line limit names the file, the record and the limit', async () => {
+		const w = await freshWarehouse();
+		const agencies = `agency_code,agency_name,sector\n${'\n'.repeat(20_000)}POL,Police,police\n`;
+		const zip = await writeZip('flood.zip', { 'manifest.json': manifestText(), 'agencies.csv': agencies });
+		const report = await refusedImport(w, zip, { limits: { ...DEFAULT_LIMITS, maxLines: 10_000, maxRows: 10_000 } });
+		expect(report.errors).toEqual([{ file: 'agencies.csv', line: 10_001, message: 'agencies.csv: has more lines than the limit of 10,000 (FP_IMPORT_MAX_LINES)' }]);
+		// Within the limit, the blank lines are counted, not rows, and the record numbers hold.
+		const ok = await importExtract(w, zip, { limits: { ...DEFAULT_LIMITS, maxLines: 20_002, maxRows: 20_002 } });
+		expect(ok.status).toBe('committed');
+		expect(ok.files).toEqual([expect.objectContaining({ file: 'agencies.csv', rows_read: 1, rows_loaded: 1 })]);
+		await w.close();
+	});
+
+	it('a zip bomb past a lowered unzip limit is refused from the sizes its zip declares, before an entry is written', async () => {
+		const w = await freshWarehouse();
+		const bomb = Buffer.alloc(24 * 2 ** 20, 0x0a);
+		Buffer.from('agency_code,agency_name,sector\n').copy(bomb);
+		const zip = await writeZip('bomb.zip', { 'manifest.json': manifestText(), 'agencies.csv': bomb });
+		const started = Date.now();
+		const report = await refusedImport(w, zip, { limits: { ...DEFAULT_LIMITS, unzipBytes: 8 * 2 ** 20 } });
+		expect(report.errors).toEqual([
+			{ file: 'bomb.zip', message: 'bomb.zip: unpacks to 25 MiB, more than the limit of 8 MiB (FP_UNZIP_LIMIT_MB): send the folder instead, or raise the limit' }
+		]);
+		expect(Date.now() - started).toBeLessThan(10_000);
+		expect(readdirSync(w.stagingDir)).toEqual([]);
+		await w.close();
+	});
+});
+
+// ---------------------------------------------------------------------------------------------
+
+// Failure 2: a header with 800 extra columns took 300+ s (the identifier check was quadratic in
+// columns); CR-only line ends made the whole file one giant header. (Thorough:
+// src/lib/server/import/limits.test.ts, "refuses a header past the column limit" and "refuses
+// CR-only line ends"; src/lib/server/identifiers/check.test.ts for the scan.)
+describe('failure 2: wide headers and CR-only line ends', () => {
+	const contactRow = (i: number) => `c${i},${A},2024-06-03 09:00,6,POL`;
+
+	it('800 extra columns: the identifier check scans them quickly and the file is refused for its unknown columns', async () => {
+		const w = await freshWarehouse();
+		const extras = Array.from({ length: 800 }, (_, i) => `extra_${i + 1}`);
+		const rows = Array.from({ length: 200 }, (_, i) => `${contactRow(i)},${extras.map((_, j) => `v${j}`).join(',')}`);
+		const contacts = `${CONTACTS_HEADER},${extras.join(',')}\n${rows.join('\n')}\n`;
+		const started = Date.now();
+		const report = await refusedImport(w, writeExtract({ tables: { agencies: AGENCIES, contacts } }));
+		expect(Date.now() - started).toBeLessThan(20_000);
+		expect(report.errors).toEqual([
+			{ file: 'contacts.csv', line: 1, message: expect.stringMatching(/^contacts\.csv: an unexpected column \(position 6\) in the header, whose name is not shown/) }
+		]);
+		await w.close();
+	});
+
+	it('800 extra columns holding an NHS number in the last one: found, by position, in the same time', async () => {
+		const w = await freshWarehouse();
+		// 943 476 5919 passes modulus 11 (made up: the one src/lib/server/identifiers tests use).
+		const nhs = '9434765919';
+		const extras = Array.from({ length: 800 }, (_, i) => `extra_${i + 1}`);
+		const rows = Array.from({ length: 200 }, (_, i) => `${contactRow(i)},${extras.map((_, j) => (i === 150 && j === 799 ? nhs : `v${j}`)).join(',')}`);
+		const contacts = `${CONTACTS_HEADER},${extras.join(',')}\n${rows.join('\n')}\n`;
+		const started = Date.now();
+		const report = await refusedImport(w, writeExtract({ tables: { agencies: AGENCIES, contacts } }));
+		expect(Date.now() - started).toBeLessThan(20_000);
+		expect(report.errors).toEqual([
+			{ file: 'contacts.csv', line: 152, message: expect.stringMatching(/^contacts\.csv: an unexpected column \(position 805\) holds an NHS number \(1 cell, first in record 152\)/) }
+		]);
+		expect(JSON.stringify(report)).not.toContain(nhs);
+		await w.close();
+	});
+
+	it('a header of 1,001 columns is refused naming the limit', async () => {
+		const w = await freshWarehouse();
+		const extras = Array.from({ length: 1001 - 5 }, (_, i) => `extra_${i + 1}`);
+		const report = await refusedImport(w, writeExtract({ tables: { agencies: AGENCIES, contacts: `${CONTACTS_HEADER},${extras.join(',')}\n` } }));
+		expect(report.errors).toEqual([
+			{ file: 'contacts.csv', line: 1, message: 'contacts.csv: has more columns than the limit of 1,000 (FP_IMPORT_MAX_COLUMNS) in its header' }
+		]);
+		// 1,000 columns is within the limit: refused for its unknown columns instead.
+		const within = await refusedImport(w, writeExtract({ tables: { agencies: AGENCIES, contacts: `${CONTACTS_HEADER},${extras.slice(1).join(',')}\n` } }));
+		expect(messages(within)).toMatch(/^contacts\.csv: an unexpected column \(position 6\)/);
+		await w.close();
+	});
+
+	it('CR-only line ends are refused naming the line ending and the file, not read as one giant header', async () => {
+		const w = await freshWarehouse();
+		const contacts = [CONTACTS_HEADER, ...Array.from({ length: 50 }, (_, i) => contactRow(i))].join('\r') + '\r';
+		const report = await refusedImport(w, writeExtract({ tables: { agencies: AGENCIES, contacts } }));
+		expect(report.errors).toEqual([
+			{ file: 'contacts.csv', line: 1, message: expect.stringMatching(/^contacts\.csv: .*carriage return \(CR\) alone as its line end/) }
+		]);
+		await w.close();
 	});
 });
