@@ -8,18 +8,22 @@
  * check digit fails), so a file holding it reaches the column check rather than the identifier
  * check, which is the path that used to echo it.
  */
-import { readdirSync, statSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdirSync, promises as fsPromises, readdirSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { pathToFileURL } from 'node:url';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import yazl from 'yazl';
 import { readForm } from '../../src/lib/server/http/form.ts';
 import { safeNext } from '../../src/lib/server/http/next.ts';
+import { startupFailure } from '../../src/lib/server/http/warehouse.ts';
 import { importExtract } from '../../src/lib/server/import/import.ts';
 import { DEFAULT_LIMITS } from '../../src/lib/server/import/limits.ts';
 import { listQuarantine } from '../../src/lib/server/import/quarantine.ts';
 import type { ImportReport } from '../../src/lib/server/import/types.ts';
 import { child, freshWarehouse, MANIFEST, removeTempRoot, snapshot, tempDir, writeExtract, writeParquet } from '../../src/lib/server/testing/extract.ts';
-import type { Warehouse } from '../../src/lib/server/warehouse/warehouse.ts';
+import { readAuditLog } from '../../src/lib/server/warehouse/audit.ts';
+import { openWarehouse, WarehouseInUseError, WarehouseMissingError, type Warehouse } from '../../src/lib/server/warehouse/warehouse.ts';
 
 afterAll(() => removeTempRoot());
 
@@ -342,5 +346,201 @@ describe('failure 2: wide headers and CR-only line ends', () => {
 			{ file: 'contacts.csv', line: 1, message: expect.stringMatching(/^contacts\.csv: .*carriage return \(CR\) alone as its line end/) }
 		]);
 		await w.close();
+	});
+});
+
+// ---------------------------------------------------------------------------------------------
+
+// Failure 7: a committed import without an audit entry (the entry was written in its own
+// transaction after the commit); an import failing on a full disk was not logged, and its
+// --json printed nothing. (Also: tests/cli.test.ts, "exits 1 with the errors when the extract
+// cannot be read".)
+describe('failure 7: every import has its audit entry, and --json always prints', () => {
+	const auditOf = (action: string) => (r: ImportReport) => ({
+		actor: 'test',
+		action,
+		details: { status: r.status, batch_id: r.batch_id, reasons: r.errors.map((e) => e.message) }
+	});
+	const diskFull = () =>
+		Object.assign(new Error(`ENOSPC: no space left on device, mkdtemp '/somewhere/w.duckdb.staging/import-XXXXXX'`), { code: 'ENOSPC', errno: -28, syscall: 'mkdtemp' });
+
+	it('a committed import’s batch and its audit entry exist together', async () => {
+		const w = await freshWarehouse();
+		const report = await importExtract(w, writeExtract({ tables: { agencies: AGENCIES } }), { actor: 'test', audit: auditOf('import') });
+		expect(report.status).toBe('committed');
+		const log = await readAuditLog(w);
+		expect(log.filter((e) => e.action === 'import')).toEqual([expect.objectContaining({ details: { status: 'committed', batch_id: report.batch_id, reasons: [] } })]);
+		await w.close();
+	});
+
+	it('an audit entry that cannot be written takes the import back with it: no batch without its entry', async () => {
+		const w = await freshWarehouse();
+		const before = await snapshot(w);
+		let calls = 0;
+		const report = await importExtract(w, writeExtract({ tables: { agencies: AGENCIES } }), {
+			actor: 'test',
+			audit: () => {
+				calls++;
+				throw new Error('the audit log is unavailable');
+			}
+		});
+		expect(calls).toBeGreaterThan(0);
+		expect(report.status).toBe('failed');
+		expect(await snapshot(w)).toEqual(before);
+		const [{ n }] = (await w.read((c) => c.runAndReadAll('SELECT count(*)::INTEGER AS n FROM batches'))).getRowObjectsJS();
+		expect(n).toBe(0);
+		expect(readdirSync(w.stagingDir)).toEqual([]);
+		await w.close();
+	});
+
+	it('an import failing on a full disk is a failed report with its reason in words, and is logged', async () => {
+		const w = await freshWarehouse();
+		const spy = vi.spyOn(fsPromises, 'mkdtemp').mockRejectedValueOnce(diskFull());
+		let report: ImportReport;
+		try {
+			report = await importExtract(w, writeExtract({ tables: { agencies: AGENCIES } }), { actor: 'test', audit: auditOf('import') });
+		} finally {
+			spy.mockRestore();
+		}
+		expect(report).toEqual({
+			batch_id: null,
+			status: 'failed',
+			files: [],
+			errors: [{ file: null, message: expect.stringMatching(/the disk holding the warehouse's staging directory is full.*nothing was loaded/) }],
+			retried: []
+		});
+		expect(JSON.stringify(report)).not.toMatch(/ENOSPC|staging\/|import-X/);
+		const log = await readAuditLog(w);
+		expect(log.filter((e) => e.action === 'import')).toEqual([
+			expect.objectContaining({ details: { status: 'failed', batch_id: null, reasons: [report.errors[0].message] } })
+		]);
+		// An extract that cannot be read is logged with its reason too.
+		const notUtf8 = Buffer.from('agency_code,agency_name,sector\nPOL,Polic\xe9,police\n', 'latin1');
+		const unreadable = await importExtract(w, writeExtract({ files: { 'agencies.csv': notUtf8 } }), {
+			actor: 'test',
+			audit: auditOf('import')
+		});
+		expect(unreadable.status).toBe('failed');
+		const again = (await readAuditLog(w)).filter((e) => e.action === 'import');
+		expect(again).toHaveLength(2);
+		expect(again[1].details).toEqual({ status: 'failed', batch_id: null, reasons: ['agencies.csv: is not UTF-8 (an invalid byte at record 2); save it as UTF-8 and import again'] });
+		await w.close();
+	});
+
+	it('cli import --json prints the JSON report when the disk is full, exits 1, and logs cli.import with the reason', async () => {
+		const dir = tempDir('cli-full');
+		const db = path.join(dir, 'w.duckdb');
+		// Preloaded into the command line's process: making the import's work folder fails as on a full disk.
+		const preload = path.join(dir, 'disk-full.mjs');
+		writeFileSync(
+			preload,
+			`import fs from 'node:fs';
+			const mkdtemp = fs.promises.mkdtemp;
+			fs.promises.mkdtemp = async (prefix, ...rest) => {
+				if (String(prefix).includes('.staging')) throw Object.assign(new Error('ENOSPC: no space left on device, mkdtemp ' + prefix), { code: 'ENOSPC' });
+				return mkdtemp(prefix, ...rest);
+			};`
+		);
+		const child = spawn(process.execPath, ['--import', 'tsx', '--import', pathToFileURL(preload).href, 'src/cli/main.ts', 'import', '--db', db, writeExtract({ tables: { agencies: AGENCIES } }), '--json'], {
+			cwd: path.resolve(import.meta.dirname, '../..'),
+			stdio: ['ignore', 'pipe', 'pipe']
+		});
+		let stdout = '';
+		let stderr = '';
+		child.stdout.on('data', (d: Buffer) => (stdout += d));
+		child.stderr.on('data', (d: Buffer) => (stderr += d));
+		const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+		expect(code, stderr).toBe(1);
+		const report = JSON.parse(stdout) as ImportReport;
+		expect(report).toMatchObject({ batch_id: null, status: 'failed', files: [], retried: [] });
+		expect(report.errors).toEqual([{ file: null, message: expect.stringMatching(/disk holding the warehouse's staging directory is full/) }]);
+		expect(stdout).not.toContain(dir);
+		const w = await openWarehouse(db);
+		const entries = (await readAuditLog(w)).filter((e) => e.action === 'cli.import');
+		expect(entries).toEqual([expect.objectContaining({ details: expect.objectContaining({ status: 'failed', reasons: [report.errors[0].message] }) })]);
+		await w.close();
+	});
+});
+
+// ---------------------------------------------------------------------------------------------
+
+// Failure 8: staging litter: the import-* and zip-* work folders stayed after a crash. Now the
+// staging directory is emptied when a warehouse is opened, and each import's folder goes when it
+// ends. (Thorough: src/lib/server/import/limits.test.ts, "leaves nothing in staging".)
+describe('failure 8: no staging litter', () => {
+	it('folders a stopped process left are gone once the warehouse is opened again; the data stays', async () => {
+		const w = await freshWarehouse();
+		expect((await importExtract(w, writeExtract({ tables: { agencies: AGENCIES } }))).status).toBe('committed');
+		const { file, stagingDir } = w;
+		await w.close();
+		for (const left of ['import-a1B2c3', 'zip-d4E5f6', 'upload-7']) {
+			mkdirSync(path.join(stagingDir, left, 'unzipped'), { recursive: true });
+			writeFileSync(path.join(stagingDir, left, 'unzipped', 'children.csv'), `child_id\n${A}\n`);
+		}
+		writeFileSync(path.join(stagingDir, 'agencies.numbered.csv'), 'left');
+		const again = await openWarehouse(file);
+		expect(readdirSync(again.stagingDir)).toEqual([]);
+		const [{ n }] = (await again.read((c) => c.runAndReadAll('SELECT count(*)::INTEGER AS n FROM agencies'))).getRowObjectsJS();
+		expect(n).toBe(2);
+		await again.close();
+	});
+
+	it('nothing is left after imports that fail while unpacking, reading or checking', async () => {
+		const w = await freshWarehouse();
+		const zip = (extra: Record<string, string>) => writeZip('e.zip', { 'manifest.json': manifestText(), 'agencies.csv': AGENCIES, ...extra });
+		for (const source of [
+			await zip({ 'contacts.csv': `${CONTACTS_HEADER}\nc1,${A},2024-06-03 09:00,6,P\rOL\n` }),
+			await zip({ 'contacts.csv': `${CONTACTS_HEADER},name\nc1,${A},2024-06-03 09:00,6,POL,x\n` }),
+			await zip({ 'kids.csv': 'a\n' }),
+			await writeZip('bad.zip', { 'manifest.json': '{' })
+		]) {
+			await refusedImport(w, source);
+			expect(readdirSync(w.stagingDir)).toEqual([]);
+		}
+		await w.close();
+	});
+});
+
+// ---------------------------------------------------------------------------------------------
+
+// Failure 10: a second server on the same warehouse file died on an uncaught
+// WarehouseInUseError. (Thorough, with the built server: tests/browser/startup.test.ts, in the
+// browser project.) Here: the error a held warehouse gives, and the one line the server prints.
+describe('failure 10: a warehouse held by another process', () => {
+	it('is refused with WarehouseInUseError naming the holder’s PID, and startupFailure says so in one line', async () => {
+		const w = await freshWarehouse();
+		const file = w.file;
+		await w.close();
+		const holder = spawn(
+			process.execPath,
+			[
+				'--import',
+				'tsx',
+				'-e',
+				`const { openWarehouse } = await import(${JSON.stringify(path.resolve(import.meta.dirname, '../../src/lib/server/warehouse/warehouse.ts'))});
+				await openWarehouse(${JSON.stringify(file)}); console.log('ready'); setInterval(() => {}, 1000);`
+			],
+			{ stdio: ['ignore', 'pipe', 'inherit'] }
+		);
+		try {
+			await new Promise<void>((resolve, reject) => {
+				holder.stdout.on('data', (d: Buffer) => d.toString().includes('ready') && resolve());
+				holder.on('exit', (c) => reject(new Error(`holder exited ${c}`)));
+			});
+			const error = await openWarehouse(file).then(
+				() => null,
+				(e: unknown) => e
+			);
+			expect(error).toBeInstanceOf(WarehouseInUseError);
+			expect((error as Error).message).toContain(`(PID ${holder.pid})`);
+			expect(startupFailure(error, file)).toBe(`Full Picture: the warehouse ${path.resolve(file)} is in use by another process (PID ${holder.pid}): stop it first.`);
+		} finally {
+			holder.kill();
+		}
+		const missing = path.join(tempDir('none'), 'w.duckdb');
+		const gone = await openWarehouse(missing).catch((e: unknown) => e);
+		expect(gone).toBeInstanceOf(WarehouseMissingError);
+		expect(startupFailure(gone, missing)).toMatch(/^Full Picture: no warehouse at .*w\.duckdb \(DATABASE_PATH\)/);
+		expect(startupFailure(new Error('something else'), file)).toBeNull();
 	});
 });
