@@ -19,6 +19,7 @@ import { safeNext } from '../../src/lib/server/http/next.ts';
 import { startupFailure } from '../../src/lib/server/http/warehouse.ts';
 import { importExtract } from '../../src/lib/server/import/import.ts';
 import { DEFAULT_LIMITS } from '../../src/lib/server/import/limits.ts';
+import { busyReaderPids } from '../../src/lib/server/import/reader.ts';
 import { listQuarantine } from '../../src/lib/server/import/quarantine.ts';
 import type { ImportReport } from '../../src/lib/server/import/types.ts';
 import { child, freshWarehouse, MANIFEST, removeTempRoot, snapshot, tempDir, writeExtract, writeParquet } from '../../src/lib/server/testing/extract.ts';
@@ -497,6 +498,36 @@ describe('failure 8: no staging litter', () => {
 			await refusedImport(w, source);
 			expect(readdirSync(w.stagingDir)).toEqual([]);
 		}
+		await w.close();
+	});
+
+	it('nothing is left when the import’s reader crashes in the middle of unpacking and reading a zip', async () => {
+		const w = await freshWarehouse();
+		// A file the reader takes a while over, so that it can be killed in the middle.
+		const rows = Array.from({ length: 200_000 }, (_, i) => `A${i},Agency ${i},police`).join('\n');
+		const zip = await writeZip('big.zip', { 'manifest.json': manifestText(), 'agencies.csv': `agency_code,agency_name,sector\n${rows}\n` });
+		const running = refusedImport(w, zip);
+		let pids: number[] = [];
+		for (let i = 0; i < 400 && pids.length === 0; i++) {
+			await new Promise((r) => setTimeout(r, 10));
+			pids = busyReaderPids();
+		}
+		expect(pids).toHaveLength(1);
+		// Wait until the reader has unpacked the zip into its work folder, then kill it.
+		const unpacked = () => readdirSync(w.stagingDir).flatMap((d) => readdirSync(path.join(w.stagingDir, d, 'unzipped'), { recursive: true }).map(String)).filter((f) => !f.startsWith('.'));
+		const safely = () => {
+			try {
+				return unpacked();
+			} catch {
+				return [];
+			}
+		};
+		for (let i = 0; i < 1000 && !safely().includes('agencies.csv'); i++) await new Promise((r) => setTimeout(r, 2));
+		expect(safely()).toContain('agencies.csv');
+		process.kill(pids[0], 'SIGKILL');
+		const report = await running;
+		expect(messages(report)).toMatch(/the extract's reader stopped before it finished \(it was stopped by SIGKILL\)/);
+		expect(readdirSync(w.stagingDir)).toEqual([]);
 		await w.close();
 	});
 });
