@@ -7,6 +7,28 @@
  * All values that look like identifiers are made up: 1234567890 is not a valid NHS number (its
  * check digit fails), so a file holding it reaches the column check rather than the identifier
  * check, which is the path that used to echo it.
+ *
+ * Run against the code before the fixes (bc05458, in a throwaway worktree; the modules that did
+ * not exist yet stubbed: readForm by a bare request.formData(), startupFailure by null,
+ * DEFAULT_LIMITS by a constant), every test failed but one, each the way the issue reports:
+ *   1  the 170-million-line zip: V8 "Fatal JavaScript invalid size error 169220804" (the worker
+ *      died); the 24 MiB bomb: the worker died too; the lowered line limit: committed.
+ *   2  800 extra columns: timed out at 60 s; 1,001 columns: timed out at 60 s; CR-only: read
+ *      (20 s) into another error than the line ending.
+ *   3  "Invalid Input Error: The CSV Parser state machine reached an invalid state" with the
+ *      path; Agency_Code: a report with no file (the internal identifier error). The unexpected
+ *      engine error: failure.ts did not exist.
+ *   4  `unknown column "1234567890"`, `supplied_by "1234567890"`, `1234567890.csv: unknown
+ *      file`, `notes 1234567890.txt`, `not an allowed identifier: "Jane Example …"`, the
+ *      TIMESTAMP birth_month committed with its row quarantined, the 2 MB name in the report.
+ *   5  safeNext('/\t/evil.example') kept it; 6  garbage multipart threw (a 500).
+ *   7  no audit entry from the import (the CLI wrote it after); the throwing audit: the batch
+ *      committed anyway; the full disk: ENOSPC thrown out of importExtract; cli import --json:
+ *      stdout empty.
+ *   8  the planted folders stayed. (The ordinary failed imports left nothing on the old code
+ *      either: that test guards against a regression rather than reproducing the bug; the
+ *      killed reader is new with the fix, so its test fails on the old code by the API.)
+ *   10 WarehouseInUseError named the PID already; startupFailure did not exist.
  */
 import { spawn } from 'node:child_process';
 import { mkdirSync, promises as fsPromises, readdirSync, statSync, writeFileSync } from 'node:fs';
@@ -18,6 +40,7 @@ import { readForm } from '../../src/lib/server/http/form.ts';
 import { safeNext } from '../../src/lib/server/http/next.ts';
 import { startupFailure } from '../../src/lib/server/http/warehouse.ts';
 import { importExtract } from '../../src/lib/server/import/import.ts';
+import { failedReport } from '../../src/lib/server/import/failure.ts';
 import { DEFAULT_LIMITS } from '../../src/lib/server/import/limits.ts';
 import { busyReaderPids } from '../../src/lib/server/import/reader.ts';
 import { listQuarantine } from '../../src/lib/server/import/quarantine.ts';
@@ -90,6 +113,32 @@ describe('failure 3: engine errors are said in the project’s words', () => {
 		]);
 		expect(JSON.stringify(report)).not.toMatch(/allowed identifier|staging|parquet-|\/tmp\//i);
 		await w.close();
+	});
+	it('an engine error nobody expected: a reference to the server’s log, whose line has the path and the value blanked', () => {
+		const engine = new Error(
+			`Conversion Error: Could not convert string '${DIGITS}' to INT32 in "/tmp/fp/w.duckdb.staging/import-a1B2c3/contacts.numbered.csv" line 12345`
+		);
+		const logged: string[] = [];
+		const spy = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
+			logged.push(String(chunk));
+			return true;
+		});
+		let report: ImportReport;
+		try {
+			report = failedReport(engine, 'reading the extract');
+		} finally {
+			spy.mockRestore();
+		}
+		expect(report.errors).toEqual([
+			{ file: null, message: expect.stringMatching(/^the import stopped on an unexpected error while reading the extract \(reference [0-9a-f]{8} in the server's log\); nothing was loaded$/) }
+		]);
+		const reference = /reference ([0-9a-f]{8})/.exec(report.errors[0].message)![1];
+		expect(logged.join('')).toContain(`[import ${reference}]`);
+		for (const text of [JSON.stringify(report), logged.join('')]) {
+			expect(text).not.toContain(DIGITS);
+			expect(text).not.toContain('staging');
+			expect(text).not.toContain('12345');
+		}
 	});
 });
 
