@@ -1,8 +1,7 @@
 /**
  * Issue 9, "Hostile input and bad days": one direct reproduction per numbered failure, as the
  * issue describes it, asserting the fixed behaviour. Each `describe` is headed by the failure's
- * number; where a thorough test exists elsewhere, its comment names it. (9, the audit log
- * reset, is tested by its own work, not here.)
+ * number; where a thorough test exists elsewhere, its comment names it.
  *
  * All values that look like identifiers are made up: 1234567890 is not a valid NHS number (its
  * check digit fails), so a file holding it reaches the column check rather than the identifier
@@ -28,10 +27,12 @@
  *   8  the planted folders stayed. (The ordinary failed imports left nothing on the old code
  *      either: that test guards against a regression rather than reproducing the bug; the
  *      killed reader is new with the fix, so its test fails on the old code by the API.)
+ *   9  every reset passed plain verify (exit 0), and verify chained the log whose hash columns
+ *      and meta row were dropped, changing the file.
  *   10 WarehouseInUseError named the PID already; startupFailure did not exist.
  */
 import { spawn } from 'node:child_process';
-import { mkdirSync, promises as fsPromises, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, promises as fsPromises, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it, vi } from 'vitest';
@@ -46,8 +47,9 @@ import { busyReaderPids } from '../../src/lib/server/import/reader.ts';
 import { listQuarantine } from '../../src/lib/server/import/quarantine.ts';
 import type { ImportReport } from '../../src/lib/server/import/types.ts';
 import { child, freshWarehouse, MANIFEST, removeTempRoot, snapshot, tempDir, writeExtract, writeParquet } from '../../src/lib/server/testing/extract.ts';
-import { readAuditLog } from '../../src/lib/server/warehouse/audit.ts';
-import { openWarehouse, WarehouseInUseError, WarehouseMissingError, type Warehouse } from '../../src/lib/server/warehouse/warehouse.ts';
+import { run as runCli } from '../../src/cli/main.ts';
+import { appendAudit, readAuditLog } from '../../src/lib/server/warehouse/audit.ts';
+import { exec, openWarehouse, WarehouseInUseError, WarehouseMissingError, type Warehouse } from '../../src/lib/server/warehouse/warehouse.ts';
 
 afterAll(() => removeTempRoot());
 
@@ -582,6 +584,34 @@ describe('failure 8: no staging litter', () => {
 });
 
 // ---------------------------------------------------------------------------------------------
+
+// Failure 9: without --expect-head, deleting the last entries, truncating the log, recreating
+// its table, re-chaining after an edit, or dropping the hash columns and the audit_chain meta row
+// all passed `audit-log verify`, and in the last case verify itself wrote a new chain. (Thorough,
+// with the forged chains and the file's bytes compared: src/lib/server/warehouse/audit-anchor.test.ts.)
+describe('failure 9: an audit log that cannot be reset', () => {
+	const resets: [string, string[]][] = [
+		['the last entry deleted', ['DELETE FROM audit_log WHERE seq = 3']],
+		['the log truncated', ['DELETE FROM audit_log']],
+		['the table recreated', ['DROP TABLE audit_log', 'CREATE TABLE audit_log (seq BIGINT, logged_at TIMESTAMPTZ, actor VARCHAR, action VARCHAR, details JSON, prev_hash VARCHAR, hash VARCHAR)']],
+		['the hash columns and the meta row dropped', ['ALTER TABLE audit_log DROP COLUMN hash', 'ALTER TABLE audit_log DROP COLUMN prev_hash', `DELETE FROM meta WHERE key = 'audit_chain'`]]
+	];
+	it.each(resets)('plain verify reports BROKEN for %s, and leaves the file as it was', async (_what, statements) => {
+		const w = await freshWarehouse();
+		for (let i = 1; i <= 3; i++) await appendAudit(w, { actor: 'os:test', action: `cli.step${i}` });
+		await w.write(async (conn) => {
+			for (const sql of statements) await exec(conn, sql);
+		});
+		const file = w.file;
+		await w.close();
+		const bytes = readFileSync(file);
+		const out: string[] = [];
+		const code = await runCli(['audit-log', 'verify', '--db', file], { out: (t) => out.push(t), err: (t) => out.push(t) });
+		expect(code).toBe(1);
+		expect(out.join('')).toMatch(/^Audit log BROKEN/);
+		expect(readFileSync(file).equals(bytes)).toBe(true);
+	});
+});
 
 // Failure 10: a second server on the same warehouse file died on an uncaught
 // WarehouseInUseError. (Thorough, with the built server: tests/browser/startup.test.ts, in the
