@@ -6,6 +6,7 @@ import { run } from '../src/cli/main.ts';
 import { authenticate, listUsers } from '../src/lib/server/auth/accounts.ts';
 import { ROLES } from '../src/lib/server/auth/roles.ts';
 import { removeTempRoot, tempDir } from '../src/lib/server/testing/extract.ts';
+import { readAuditLog } from '../src/lib/server/warehouse/audit.ts';
 import { openWarehouse } from '../src/lib/server/warehouse/warehouse.ts';
 
 afterAll(() => removeTempRoot());
@@ -37,12 +38,17 @@ describe('cli demo --accounts', () => {
 		}
 	});
 
-	it('makes no account without --accounts', async () => {
+	it('makes no account without --accounts; its batch has its audit entry, anchored beside the demo', async () => {
 		const db = path.join(tempDir('demo-none'), 'demo.duckdb');
 		expect(await run(['demo', '--db', db, '--children', '300', '--end', '2025-03-31'], { out: () => {}, err: () => {} })).toBe(0);
+		let verified = '';
+		expect(await run(['audit-log', 'verify', '--db', db], { out: (t) => (verified += t), err: (t) => (verified += t) })).toBe(0);
+		expect(verified).toContain(`Anchor: ${db}.audit-anchor, 1 records, the last for seq 1.`);
 		const w = await openWarehouse(db);
 		try {
 			expect(await listUsers(w)).toEqual([]);
+			const [entry] = await readAuditLog(w, { limit: 1 });
+			expect(entry).toMatchObject({ seq: 1, action: 'cli.demo', details: { status: 'committed', batch_id: 1 } });
 		} finally {
 			await w.close();
 		}

@@ -10,6 +10,7 @@ import { ROLES } from '../lib/server/auth/roles.ts';
 import path from 'node:path';
 import { defaultDemoEnd, generateDemo } from '../lib/server/demo/generate.ts';
 import { importExtract } from '../lib/server/import/import.ts';
+import { anchorPath } from '../lib/server/warehouse/audit-anchor.ts';
 import { importSettings } from '../lib/server/settings/settings.ts';
 import { osActor } from '../lib/server/warehouse/audit.ts';
 import { openWarehouse } from '../lib/server/warehouse/warehouse.ts';
@@ -70,7 +71,9 @@ async function run(args: string[], ctx: Context): Promise<number> {
 	try {
 		const report = await importExtract(warehouse, generated.extractDir, {
 			actor: osActor(),
-			onProgress: (p) => bar.update({ ...p, stage: `importing: ${p.stage}` })
+			onProgress: (p) => bar.update({ ...p, stage: `importing: ${p.stage}` }),
+			// Like every import, the demo's batch has its audit entry, in its own transaction.
+			audit: (r) => ({ actor: osActor(), action: 'cli.demo', details: { status: r.status, batch_id: r.batch_id, events: generated.events } })
 		});
 		if (report.status !== 'committed') throw new CommandFailed(`the demo extract did not import: ${report.errors.map((e) => e.message).join('; ')}`);
 		for (const [table, csv] of [
@@ -87,6 +90,8 @@ async function run(args: string[], ctx: Context): Promise<number> {
 	}
 	await fs.mkdir(path.dirname(db), { recursive: true });
 	await fs.rename(file, db);
+	// The audit log's anchor follows the warehouse, unless FP_AUDIT_ANCHOR puts it elsewhere.
+	if (anchorPath(file) === `${file}.audit-anchor` && existsSync(anchorPath(file))) await fs.rename(anchorPath(file), anchorPath(db));
 	await fs.rm(work, { recursive: true, force: true });
 	ctx.out(`Demo warehouse ready: ${db} (${generated.events} events, ${generated.period.start} to ${generated.period.end}).\n`);
 	if (accounts) ctx.out(`\nDemo accounts (shown once; also in ${path.resolve(values.accounts!)}, readable only by you):\n${accounts}`);

@@ -197,6 +197,13 @@ describe('audit-log verify against the anchor', () => {
 		expect(report.broken.message).toMatch(/line 1 of the anchor \S+ is not a record/);
 	});
 
+	it('refuses to make a new warehouse where the anchor of an earlier one is', async () => {
+		const { file } = await logOf(1);
+		rmSync(file);
+		await expect(openWarehouse(file, { create: true })).rejects.toThrow(/the audit log's anchor \S+ of an earlier warehouse exists: move it aside/);
+		expect(existsSync(file)).toBe(false);
+	});
+
 	it('puts the anchor at FP_AUDIT_ANCHOR, and checks against it there', async () => {
 		const elsewhere = path.join(tempDir('anchor'), 'kept-elsewhere.anchor');
 		process.env.FP_AUDIT_ANCHOR = elsewhere;

@@ -138,6 +138,12 @@ export class Warehouse {
 	private static async openNew(file: string, options: OpenOptions): Promise<Warehouse> {
 		const exists = existsSync(file);
 		if (!exists && !options.create) throw new WarehouseMissingError(file);
+		if (!exists && existsSync(anchorPath(file))) {
+			// A new warehouse's log would be checked against the records of the one it replaces.
+			throw new Error(
+				`the audit log's anchor ${anchorPath(file)} of an earlier warehouse exists: move it aside (and keep it) before making a new warehouse at ${file}`
+			);
+		}
 		if (!exists) mkdirSync(path.dirname(file), { recursive: true });
 		let instance: DuckDBInstance;
 		const limits = duckDbLimits();
