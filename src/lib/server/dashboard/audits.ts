@@ -64,7 +64,12 @@ function findingsRows(q: ValidQuery): string {
 	return `SELECT f.* FROM audit_findings f JOIN (${audits}) a ON a.audit_id = f.audit_id WHERE ${conditions.join(' AND ')}`;
 }
 
-export async function auditsPage(warehouse: Warehouse, query: DashboardQuery): Promise<AuditsData> {
+/** The page's data, every part of it from the same committed data (`Warehouse.snapshot`). */
+export function auditsPage(warehouse: Warehouse, query: DashboardQuery): Promise<AuditsData> {
+	return warehouse.snapshot((view) => auditsPageIn(view, query));
+}
+
+async function auditsPageIn(warehouse: Warehouse, query: DashboardQuery): Promise<AuditsData> {
 	const q = validQuery(query);
 	const metrics = new MetricCache(warehouse, KEYS);
 	const grades = async (): Promise<[CountTable, CountTable] | null> => {

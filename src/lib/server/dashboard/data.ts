@@ -59,7 +59,12 @@ const LATEST_EXTRACTS_SQL = `
 	WHERE b.status = 'committed'
 	GROUP BY ALL`;
 
-export async function dataPage(warehouse: Warehouse): Promise<DataPageData> {
+/** The page's data, every part of it from the same committed data (`Warehouse.snapshot`). */
+export function dataPage(warehouse: Warehouse): Promise<DataPageData> {
+	return warehouse.snapshot((view) => dataPageIn(view));
+}
+
+async function dataPageIn(warehouse: Warehouse): Promise<DataPageData> {
 	const [batches, span, rows, extracts] = await Promise.all([
 		listBatches(warehouse),
 		eventDateSpan(warehouse),

@@ -47,7 +47,12 @@ export interface EscalationData extends PageScope {
 	resolutionDays: CountTable;
 }
 
-export async function escalationPage(warehouse: Warehouse, query: DashboardQuery): Promise<EscalationData> {
+/** The page's data, every part of it from the same committed data (`Warehouse.snapshot`). */
+export function escalationPage(warehouse: Warehouse, query: DashboardQuery): Promise<EscalationData> {
+	return warehouse.snapshot((view) => escalationPageIn(view, query));
+}
+
+async function escalationPageIn(warehouse: Warehouse, query: DashboardQuery): Promise<EscalationData> {
 	const q = validQuery(query);
 	const metrics = new MetricCache(warehouse, KEYS);
 	const ms = eventSql(q);

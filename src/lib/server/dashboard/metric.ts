@@ -57,7 +57,12 @@ export interface MetricPageOptions {
 	by?: readonly Dimension[];
 }
 
-export async function metricPage(warehouse: Warehouse, key: MetricKey, query: DashboardQuery, options: MetricPageOptions = {}): Promise<MetricPageData> {
+/** The page's data, every part of it from the same committed data (`Warehouse.snapshot`). */
+export function metricPage(warehouse: Warehouse, key: MetricKey, query: DashboardQuery, options: MetricPageOptions = {}): Promise<MetricPageData> {
+	return warehouse.snapshot((view) => metricPageIn(view, key, query, options));
+}
+
+async function metricPageIn(warehouse: Warehouse, key: MetricKey, query: DashboardQuery, options: MetricPageOptions): Promise<MetricPageData> {
 	const q = validQuery(query);
 	const info = metricInfo(key);
 	const dimensions = (options.by ?? info.dimensions.filter((d) => d !== 'month')).filter((d) => info.dimensions.includes(d));

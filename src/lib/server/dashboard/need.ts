@@ -78,7 +78,12 @@ function frontDoorGroups(ms: MetricSql, withContacts: boolean): string {
 	return withContacts ? `SELECT grp, 'contacts' AS tbl FROM (${ms.rows('contacts', { on: 'e.d_received_on' })}) UNION ALL ${referrals}` : referrals;
 }
 
-export async function needPage(warehouse: Warehouse, query: DashboardQuery): Promise<NeedData> {
+/** The page's data, every part of it from the same committed data (`Warehouse.snapshot`). */
+export function needPage(warehouse: Warehouse, query: DashboardQuery): Promise<NeedData> {
+	return warehouse.snapshot((view) => needPageIn(view, query));
+}
+
+async function needPageIn(warehouse: Warehouse, query: DashboardQuery): Promise<NeedData> {
 	const q = validQuery(query);
 	// The overlap's figure is wanted for the whole period only (it is the costliest metric).
 	const overall = new MetricCache(warehouse, [...RATES, 'multi_agency_children_pct']);

@@ -53,7 +53,12 @@ function changeIs(change: number | null, direction: PriorityFigure['priority']['
 	return change > 0 === (direction === 'higher_is_better') ? 'better' : 'worse';
 }
 
-export async function overviewPage(warehouse: Warehouse, options: OverviewOptions = {}): Promise<OverviewData> {
+/** The page's data, every part of it from the same committed data (`Warehouse.snapshot`). */
+export function overviewPage(warehouse: Warehouse, options: OverviewOptions = {}): Promise<OverviewData> {
+	return warehouse.snapshot((view) => overviewPageIn(view, options));
+}
+
+async function overviewPageIn(warehouse: Warehouse, options: OverviewOptions): Promise<OverviewData> {
 	const today = options.today ?? londonToday();
 	const [latest, priorities] = await Promise.all([latestEventDate(warehouse), listPriorities(warehouse, { activeOn: today })]);
 	const metrics = new MetricCache(warehouse, [...new Set(priorities.map((p) => p.metric))]);

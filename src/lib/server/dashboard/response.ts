@@ -67,7 +67,12 @@ export interface ResponseData extends PageScope {
 	requestsByResponder: { answered: CountTable; requests: CountTable };
 }
 
-export async function responsePage(warehouse: Warehouse, query: DashboardQuery): Promise<ResponseData> {
+/** The page's data, every part of it from the same committed data (`Warehouse.snapshot`). */
+export function responsePage(warehouse: Warehouse, query: DashboardQuery): Promise<ResponseData> {
+	return warehouse.snapshot((view) => responsePageIn(view, query));
+}
+
+async function responsePageIn(warehouse: Warehouse, query: DashboardQuery): Promise<ResponseData> {
 	const q = validQuery(query);
 	const metrics = new MetricCache(warehouse, KEYS);
 	const ms = eventSql(q);

@@ -280,17 +280,7 @@ export async function computeMetrics(warehouse: Warehouse, input: MetricQuery): 
 export async function computeMetricsFor<K extends MetricKey>(warehouse: Warehouse, input: MetricQuery, keys: readonly K[]): Promise<MetricsResult<K>> {
 	const q = parseMetricQuery(input);
 	const wanted = new Set<MetricKey>(keys);
-	return warehouse.read(async (conn) => {
-		await exec(conn, 'BEGIN TRANSACTION');
-		try {
-			const result = await computeIn<K>(conn, q, METRICS.filter((m) => wanted.has(m.key)));
-			await exec(conn, 'COMMIT');
-			return result;
-		} catch (e) {
-			await exec(conn, 'ROLLBACK');
-			throw e;
-		}
-	});
+	return warehouse.readTransaction((conn) => computeIn<K>(conn, q, METRICS.filter((m) => wanted.has(m.key))));
 }
 
 async function computeIn<K extends MetricKey>(conn: DuckDBConnection, q: ValidQuery, metrics: readonly MetricDefinition[]): Promise<MetricsResult<K>> {

@@ -59,3 +59,29 @@ describe('the warehouse’s DuckDB', () => {
 		expect(duckDbLimits({}).memoryLimit).toMatch(/^\d+MB$/);
 	});
 });
+
+describe('Warehouse.snapshot', () => {
+	it('gives every read of a page the data committed when it began, whatever commits meanwhile', async () => {
+		const w = await freshWarehouse();
+		await w.write((conn) => exec(conn, 'CREATE TABLE t (x INTEGER); INSERT INTO t VALUES (1), (2)'));
+		const count = (conn: Parameters<Parameters<typeof w.read>[0]>[0]) => query<{ n: number }>(conn, 'SELECT count(*) AS n FROM t').then((r) => r[0].n);
+		const seen = await w.snapshot(async (view) => {
+			const before = await view.read(count);
+			// An import commits in the middle of the page.
+			await w.write((conn) => exec(conn, 'INSERT INTO t VALUES (3)'));
+			const [during, inTransaction, nested, outside] = await Promise.all([
+				view.read(count),
+				view.readTransaction(count),
+				view.snapshot((inner) => inner.read(count)),
+				w.read(count)
+			]);
+			return { before, during, inTransaction, nested, outside };
+		});
+		expect(seen).toEqual({ before: 2, during: 2, inTransaction: 2, nested: 2, outside: 3 });
+		expect(await w.snapshot((view) => view.read(count))).toBe(3);
+		// A failed read inside a snapshot does not keep its connection in a transaction.
+		await expect(w.snapshot((view) => view.read((conn) => query(conn, 'SELECT * FROM no_such_table')))).rejects.toThrow();
+		expect(await w.readTransaction(count)).toBe(3);
+		await w.close();
+	});
+});

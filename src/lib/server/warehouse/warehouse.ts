@@ -87,6 +87,12 @@ export interface OpenOptions {
 
 const READER_POOL = 4;
 
+/** How many reader connections a snapshot holds (a page's reads run side by side on them). */
+const SNAPSHOT_CONNECTIONS = 3;
+
+/** What every import and undo changes: read by each connection of a snapshot to know they see the same data. */
+const DATA_VERSION_SQL = `SELECT count(*) AS batches, max(batch_id) AS last_batch, count(undone_at) AS undone FROM batches`;
+
 /** DuckDB's memory limit and threads: FP_DUCKDB_MEMORY_LIMIT (e.g. `8GB`) and FP_DUCKDB_THREADS, else half the memory and every core. */
 export function duckDbLimits(env: NodeJS.ProcessEnv = process.env): { memoryLimit: string; threads: number } {
 	const memory = env.FP_DUCKDB_MEMORY_LIMIT?.trim();
@@ -114,6 +120,8 @@ export class Warehouse {
 	private writeQueue: Promise<unknown> = Promise.resolve();
 	private idleReaders: DuckDBConnection[] = [];
 	private closed = false;
+	/** True on the view `snapshot` hands out. */
+	private readonly inSnapshot: boolean = false;
 
 	private constructor(file: string, instance: DuckDBInstance, readOnly = false) {
 		this.file = file;
@@ -275,6 +283,107 @@ export class Warehouse {
 			if (!this.closed && this.idleReaders.length < READER_POOL) this.idleReaders.push(conn);
 			else conn.closeSync();
 		}
+	}
+
+	/** Runs `fn` on a reader connection inside one transaction: every statement of it sees the same committed data. */
+	readTransaction<T>(fn: (conn: DuckDBConnection) => Promise<T>): Promise<T> {
+		return this.read(async (conn) => {
+			await exec(conn, 'BEGIN TRANSACTION');
+			try {
+				const result = await fn(conn);
+				await exec(conn, 'COMMIT');
+				return result;
+			} catch (e) {
+				await exec(conn, 'ROLLBACK').catch(() => {});
+				throw e;
+			}
+		});
+	}
+
+	/**
+	 * Runs `fn` with a view of the warehouse whose every read (`read`, `readTransaction`) sees
+	 * the same committed data, so that an import committed in the middle of a page cannot give it
+	 * groups from after and a whole from before. Writes go to the warehouse as usual; inside a
+	 * snapshot, `snapshot` runs `fn` in it.
+	 *
+	 * The view holds up to SNAPSHOT_CONNECTIONS reader connections, each in a transaction begun
+	 * together, so that a page's reads still run side by side. Their transactions are known to
+	 * see the same data when the batches table (which every import and undo changes) reads the
+	 * same in all of them; otherwise they are begun again, and after a few tries the view makes
+	 * do with one connection, its reads one after the other.
+	 */
+	async snapshot<T>(fn: (view: Warehouse) => Promise<T>): Promise<T> {
+		if (this.inSnapshot) return fn(this);
+		const conns = await this.pinnedReaders();
+		const idle = [...conns];
+		const waiting: ((c: DuckDBConnection) => void)[] = [];
+		const take = (): Promise<DuckDBConnection> => {
+			const c = idle.pop();
+			return c ? Promise.resolve(c) : new Promise((resolve) => waiting.push(resolve));
+		};
+		const give = (c: DuckDBConnection) => {
+			const next = waiting.shift();
+			if (next) next(c);
+			else idle.push(c);
+		};
+		const pending = new Set<Promise<unknown>>();
+		const onPinned = <U>(f: (c: DuckDBConnection) => Promise<U>): Promise<U> => {
+			const result = take().then(async (c) => {
+				try {
+					return await f(c);
+				} finally {
+					give(c);
+				}
+			});
+			const settled = result.catch(() => undefined);
+			pending.add(settled);
+			void settled.then(() => pending.delete(settled));
+			return result;
+		};
+		const view = Object.create(this) as Warehouse;
+		Object.defineProperties(view, {
+			inSnapshot: { value: true },
+			read: { value: onPinned },
+			readTransaction: { value: onPinned },
+			write: { value: <U>(f: (c: DuckDBConnection) => Promise<U>) => this.write(f) }
+		});
+		try {
+			return await fn(view);
+		} finally {
+			await Promise.all(pending);
+			for (const c of conns) {
+				// A failed statement leaves its transaction aborted: ROLLBACK ends it either way.
+				await exec(c, 'ROLLBACK').catch(() => {});
+				if (!this.closed && this.idleReaders.length < READER_POOL) this.idleReaders.push(c);
+				else c.closeSync();
+			}
+		}
+	}
+
+	/** Reader connections in transactions that see the same batches (see `snapshot`). */
+	private async pinnedReaders(): Promise<DuckDBConnection[]> {
+		const conns: DuckDBConnection[] = [];
+		for (let i = 0; i < SNAPSHOT_CONNECTIONS; i++) conns.push(this.idleReaders.pop() ?? (await this.connect()));
+		for (let attempt = 0; ; attempt++) {
+			const seen = await Promise.all(
+				conns.map(async (c) => {
+					await exec(c, 'BEGIN TRANSACTION');
+					const [row] = await query<Record<string, unknown>>(c, DATA_VERSION_SQL);
+					return JSON.stringify(row);
+				})
+			);
+			if (seen.every((v) => v === seen[0])) return conns;
+			for (const c of conns) await exec(c, 'ROLLBACK').catch(() => {});
+			if (attempt === 2) break;
+		}
+		// Imports commit faster than three tries could begin together: one connection will do.
+		for (const c of conns.slice(1)) {
+			if (!this.closed && this.idleReaders.length < READER_POOL) this.idleReaders.push(c);
+			else c.closeSync();
+		}
+		await exec(conns[0], 'BEGIN TRANSACTION');
+		await query(conns[0], DATA_VERSION_SQL);
+		return [conns[0]];
 	}
 
 	/**

@@ -34,7 +34,15 @@ export const GET: RequestHandler = async ({ url, locals }) => {
 	const policy = requestPolicy(locals);
 	const q = { from: filters.period.from, to: filters.period.to, area: filters.area, agency: filters.agency };
 	try {
-		const whole = await computeMetrics(warehouse, q);
+		// The whole and its groups from the same committed data (an import may commit between them).
+		return await warehouse.snapshot((view) => answer(view));
+	} catch (e) {
+		if (e instanceof MetricQueryError) return bad(e.message);
+		throw e;
+	}
+
+	async function answer(view: typeof warehouse): Promise<Response> {
+		const whole = await computeMetrics(view, q);
 		if (whole.by !== null) throw new Error('unexpected breakdown');
 		const head = {
 			period: whole.period,
@@ -43,12 +51,9 @@ export const GET: RequestHandler = async ({ url, locals }) => {
 			disclosure: { profile: policy.profile, threshold: policy.threshold }
 		};
 		if (by === null) return json({ ...head, metrics: suppressMetricSet(whole.metrics, policy) });
-		const grouped = await computeMetrics(warehouse, { ...q, by: by as Dimension });
+		const grouped = await computeMetrics(view, { ...q, by: by as Dimension });
 		if (grouped.by === null) throw new Error('expected a breakdown');
 		const shown = suppressGroups(grouped, whole, policy);
 		return json({ ...head, by, metrics: shown.total, groups: shown.groups });
-	} catch (e) {
-		if (e instanceof MetricQueryError) return bad(e.message);
-		throw e;
 	}
 };
