@@ -107,6 +107,31 @@ export function duckDbLimits(env: NodeJS.ProcessEnv = process.env): { memoryLimi
 	return { memoryLimit: memory ?? `${Math.max(256, Math.floor(os.totalmem() / 2 / 2 ** 20))}MB`, threads };
 }
 
+/**
+ * DuckDB's instance for the file, with the memory and thread limits and no extension loading: the
+ * process-wide cached one, or (`readOnly`) one of its own in READ_ONLY mode. A lock held by
+ * another process is a WarehouseInUseError naming it.
+ */
+async function duckDbInstance(file: string, readOnly: boolean): Promise<DuckDBInstance> {
+	const limits = duckDbLimits();
+	const options: Record<string, string> = {
+		autoinstall_known_extensions: 'false',
+		autoload_known_extensions: 'false',
+		memory_limit: limits.memoryLimit,
+		threads: String(limits.threads)
+	};
+	try {
+		return readOnly ? await DuckDBInstance.create(file, { ...options, access_mode: 'READ_ONLY' }) : await DuckDBInstance.fromCache(file, options);
+	} catch (e) {
+		const message = e instanceof Error ? e.message : String(e);
+		if (/Could not set lock|Conflicting lock/i.test(message)) {
+			const pid = /PID (\d+)/.exec(message)?.[1];
+			throw new WarehouseInUseError(file, pid ? `PID ${pid}` : 'a lock is held');
+		}
+		throw e;
+	}
+}
+
 export class Warehouse {
 	readonly file: string;
 	/** Where imports unpack and normalise files: the only directory DuckDB reads files from. */
@@ -153,24 +178,7 @@ export class Warehouse {
 			);
 		}
 		if (!exists) mkdirSync(path.dirname(file), { recursive: true });
-		let instance: DuckDBInstance;
-		const limits = duckDbLimits();
-		try {
-			instance = await DuckDBInstance.fromCache(file, {
-				autoinstall_known_extensions: 'false',
-				autoload_known_extensions: 'false',
-				memory_limit: limits.memoryLimit,
-				threads: String(limits.threads)
-			});
-		} catch (e) {
-			const message = e instanceof Error ? e.message : String(e);
-			if (/Could not set lock|Conflicting lock/i.test(message)) {
-				const pid = /PID (\d+)/.exec(message)?.[1];
-				throw new WarehouseInUseError(file, pid ? `PID ${pid}` : 'a lock is held');
-			}
-			throw e;
-		}
-		const warehouse = new Warehouse(file, instance);
+		const warehouse = new Warehouse(file, await duckDbInstance(file, false));
 		await warehouse.harden();
 		// This process holds the file now (DuckDB's lock): whatever staging holds was left by one
 		// that stopped mid-import or mid-upload.
@@ -182,25 +190,7 @@ export class Warehouse {
 	/** A read-only instance of its own (not cached): checks the layout, changes nothing. */
 	private static async openReadOnly(file: string): Promise<Warehouse> {
 		if (!existsSync(file)) throw new WarehouseMissingError(file);
-		const limits = duckDbLimits();
-		let instance: DuckDBInstance;
-		try {
-			instance = await DuckDBInstance.create(file, {
-				access_mode: 'READ_ONLY',
-				autoinstall_known_extensions: 'false',
-				autoload_known_extensions: 'false',
-				memory_limit: limits.memoryLimit,
-				threads: String(limits.threads)
-			});
-		} catch (e) {
-			const message = e instanceof Error ? e.message : String(e);
-			if (/Could not set lock|Conflicting lock/i.test(message)) {
-				const pid = /PID (\d+)/.exec(message)?.[1];
-				throw new WarehouseInUseError(file, pid ? `PID ${pid}` : 'a lock is held');
-			}
-			throw e;
-		}
-		const warehouse = new Warehouse(file, instance, true);
+		const warehouse = new Warehouse(file, await duckDbInstance(file, true), true);
 		await warehouse.harden();
 		await warehouse.read((conn) => warehouse.checkLayoutVersion(conn));
 		return warehouse;
