@@ -41,7 +41,7 @@ export const FUZZ_LIMITS_ENV: Record<string, string> = {
 // name markers into file, folder and zip names (a plain name may be shown: names.ts).
 
 /** A small deterministic PRNG (mulberry32), so that a case's markers follow from its plan. */
-function prng(seed: number): () => number {
+export function prng(seed: number): () => number {
 	let a = seed >>> 0;
 	return () => {
 		a = (a + 0x6d2b79f5) >>> 0;
