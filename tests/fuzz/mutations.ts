@@ -4,13 +4,13 @@
  * A plan is plain data (so that fast-check can print and shrink it); `buildCase` turns it into
  * files on disk. Only tests import this module.
  */
-import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import fc from 'fast-check';
 import yazl from 'yazl';
 import { getTable } from '../../src/lib/server/schema/tables.ts';
 import { nhsCheckDigit } from '../../src/lib/server/identifiers/validators.ts';
-import { child, MANIFEST, tempDir, toCsv } from '../../src/lib/server/testing/extract.ts';
+import { child, MANIFEST, tempDir, toCsv, writeParquet } from '../../src/lib/server/testing/extract.ts';
 import { DEFAULT_LIMITS, type ImportLimits } from '../../src/lib/server/import/limits.ts';
 
 /** The limits every fuzz case runs under: low, so that a case past one stays small and fast. */
@@ -266,7 +266,8 @@ export type ExtractOp =
 	| { op: 'dropFile'; file: number }
 	| { op: 'manifest'; kind: 'missing' | 'badJson' | 'unknownKey' | 'supplier' | 'supplierNhs' | 'badDate' | 'impossibleDate' | 'huge' | 'notUtf8' | 'bom' | 'periods' | 'array' | 'version' }
 	| { op: 'rename'; file: number; to: 'marker' | 'markerDigits' | 'markerOdd' | 'upper' | 'parquet' | 'txt' }
-	| { op: 'extraFile'; kind: 'marker' | 'hidden' | 'folder' | 'symlinkOut' | 'symlinkTable' | 'nestedZip' | 'garbageParquet' };
+	| { op: 'extraFile'; kind: 'marker' | 'hidden' | 'folder' | 'symlinkOut' | 'symlinkTable' | 'nestedZip' | 'garbageParquet' }
+	| { op: 'parquet'; file: number; kind: 'text' | 'typed' | 'markerColumn' | 'upperColumn' | 'truncated' | 'flip'; at: number };
 
 export const extractOp: fc.Arbitrary<ExtractOp> = fc.oneof(
 	{ weight: 8, arbitrary: fc.record({ op: fc.constant('csv' as const), file: fileIndex, mutation: csvOp }) },
@@ -305,6 +306,15 @@ export const extractOp: fc.Arbitrary<ExtractOp> = fc.oneof(
 		arbitrary: fc.record({
 			op: fc.constant('extraFile' as const),
 			kind: fc.constantFrom('marker' as const, 'hidden' as const, 'folder' as const, 'symlinkOut' as const, 'symlinkTable' as const, 'nestedZip' as const, 'garbageParquet' as const)
+		})
+	},
+	{
+		weight: 1,
+		arbitrary: fc.record({
+			op: fc.constant('parquet' as const),
+			file: fileIndex,
+			kind: fc.constantFrom('text' as const, 'typed' as const, 'markerColumn' as const, 'upperColumn' as const, 'truncated' as const, 'flip' as const),
+			at: frac
 		})
 	}
 );
@@ -715,6 +725,51 @@ function manifestFile(kind: Extract<ExtractOp, { op: 'manifest' }>['kind'], m: M
 	}
 }
 
+const sqlName = (name: string) => `"${name.replaceAll('"', '""')}"`;
+
+/** How a column of the schema is typed in a `typed` Parquet file: what a source system's export would hold. */
+function typedColumn(table: string, name: string): string {
+	const c = getTable(table).columns.find((x) => x.name === name);
+	const col = sqlName(name);
+	if (!c) return `${col} AS ${col}`;
+	if (c.type === 'int' || c.type === 'number') return `TRY_CAST(${col} AS DOUBLE) AS ${col}`;
+	if (c.type === 'date') return `TRY_CAST(${col} AS DATE) AS ${col}`;
+	if (c.type === 'timestamp') return `TRY_CAST(${col} AS TIMESTAMP) AS ${col}`;
+	if (c.type === 'bool') return `TRY_CAST(${col} AS BOOLEAN) AS ${col}`;
+	// A month as a DATE: in birth_month, a full date of birth, which the door refuses.
+	if (c.type === 'month') return `TRY_CAST(${col} || '-01' AS DATE) AS ${col}`;
+	if (c.type === 'list') return `string_split(${col}, ';') AS ${col}`;
+	return `${col} AS ${col}`;
+}
+
+/** A table file's CSV as a Parquet file (its columns as text, or typed, or renamed; or damaged), or null if DuckDB cannot read the CSV. */
+async function toParquet(file: string, csv: Buffer, op: Extract<ExtractOp, { op: 'parquet' }>, m: Markers): Promise<Buffer | null> {
+	const dir = tempDir('parquet');
+	const input = path.join(dir, 'in.csv');
+	const output = path.join(dir, 'out.parquet');
+	writeFileSync(input, csv);
+	const header = fields(lines(csv.toString('utf8'))[0] ?? '').map((h) => h.replace(/^"|"$/g, ''));
+	const table = file.replace(/\.csv$/, '');
+	const source = `read_csv('${input.replaceAll("'", "''")}', header = true, delim = ',', quote = '"', all_varchar = true, auto_detect = false, columns = {${header.map((h, i) => `'c${i}': 'VARCHAR'`).join(', ')}})`;
+	const named = header.map((h, i) => `c${i} AS ${sqlName(h)}`).join(', ');
+	let select = `SELECT ${named} FROM ${source}`;
+	if (op.kind === 'typed') select = `SELECT ${header.map((h) => typedColumn(table, h)).join(', ')} FROM (${select})`;
+	else if (op.kind === 'markerColumn') select = `SELECT *, '${m.token()}' AS ${sqlName(m.token())} FROM (${select})`;
+	else if (op.kind === 'upperColumn') select = `SELECT ${header.map((h, i) => `c${i} AS ${sqlName(i === 0 ? h.toUpperCase() : h)}`).join(', ')} FROM ${source}`;
+	try {
+		await writeParquet(output, select);
+	} catch {
+		return null;
+	}
+	const bytes = readFileSync(output);
+	rmSync(dir, { recursive: true, force: true });
+	if (op.kind === 'truncated') return bytes.subarray(0, at(bytes, op.at));
+	if (op.kind === 'flip') {
+		for (let i = 0; i < 4; i++) bytes[Math.min(bytes.length - 1, at(bytes, (op.at + i * 0.17) % 1))] ^= 0x5a;
+	}
+	return bytes;
+}
+
 /** Writes the case of `plan` to a new temp folder: the extract folder, or a zip beside it. */
 export async function buildCase(plan: Plan): Promise<BuiltCase> {
 	const m = new Markers(plan.seed);
@@ -733,6 +788,15 @@ export async function buildCase(plan: Plan): Promise<BuiltCase> {
 			const data = manifestFile(op.kind, m);
 			files = files.filter((x) => x.name !== 'manifest.json');
 			if (data) files.unshift({ name: 'manifest.json', data });
+		} else if (op.op === 'parquet') {
+			const f = byTable(op.file);
+			if (f?.data && f.name.endsWith('.csv')) {
+				const bytes = await toParquet(f.name, f.data, op, m);
+				if (bytes) {
+					f.name = f.name.replace(/\.csv$/, '.parquet');
+					f.data = bytes;
+				}
+			}
 		} else if (op.op === 'rename') {
 			const f = byTable(op.file);
 			if (f) f.name = renamed(f.name, op.to, m);
