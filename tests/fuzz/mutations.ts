@@ -8,7 +8,7 @@ import { mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'nod
 import path from 'node:path';
 import fc from 'fast-check';
 import yazl from 'yazl';
-import { getTable } from '../../src/lib/server/schema/tables.ts';
+import { findTable } from '../../src/lib/server/schema/tables.ts';
 import { nhsCheckDigit } from '../../src/lib/server/identifiers/validators.ts';
 import { child, MANIFEST, tempDir, toCsv, writeParquet } from '../../src/lib/server/testing/extract.ts';
 import { DEFAULT_LIMITS, type ImportLimits } from '../../src/lib/server/import/limits.ts';
@@ -450,15 +450,18 @@ function insertBytes(buf: Buffer, pos: number, bytes: Buffer): Buffer {
 	return Buffer.concat([buf.subarray(0, pos), bytes, buf.subarray(pos)]);
 }
 
+/** The columns of a file's table; none when the file was renamed to no table's name. */
+const columnsOf = (file: string) => findTable(file.replace(/\.(csv|parquet)$/, ''))?.columns ?? [];
+
 /** Column positions of a table whose type is a date or timestamp (for impossible dates), else all. */
 function dateColumns(file: string, header: string[]): number[] {
-	const table = getTable(file.replace(/\.csv$/, ''));
+	const table = { columns: columnsOf(file) };
 	const idx = header.map((h, i) => ({ h, i })).filter(({ h }) => table.columns.some((c) => c.name === h && (c.type === 'date' || c.type === 'timestamp' || c.type === 'month')));
 	return idx.length ? idx.map((x) => x.i) : header.map((_, i) => i);
 }
 
 function fkColumns(file: string, header: string[]): number[] {
-	const table = getTable(file.replace(/\.csv$/, ''));
+	const table = { columns: columnsOf(file) };
 	const idx = header.map((h, i) => ({ h, i })).filter(({ h }) => table.columns.some((c) => c.name === h && c.fk));
 	return idx.map((x) => x.i);
 }
@@ -729,7 +732,7 @@ const sqlName = (name: string) => `"${name.replaceAll('"', '""')}"`;
 
 /** How a column of the schema is typed in a `typed` Parquet file: what a source system's export would hold. */
 function typedColumn(table: string, name: string): string {
-	const c = getTable(table).columns.find((x) => x.name === name);
+	const c = columnsOf(table).find((x) => x.name === name);
 	const col = sqlName(name);
 	if (!c) return `${col} AS ${col}`;
 	if (c.type === 'int' || c.type === 'number') return `TRY_CAST(${col} AS DOUBLE) AS ${col}`;

@@ -124,6 +124,21 @@ export function fuzzSuite(part: 0 | 1): void {
 			expect(() => assertNoMarker('agencies.csv: fine', built, 'x')).not.toThrow();
 		});
 
+		it('replays the cases past runs failed on (a CSV mutation of a renamed file)', async () => {
+			const w = await freshWarehouse();
+			const tables = [true, true, true, false, false, false, false];
+			const rename = { op: 'rename', file: 0, to: 'marker' } as const;
+			for (const plan of [
+				{ seed: 0, tables, ops: [rename, { op: 'csv', file: 0, mutation: { op: 'date', row: 0, col: 0, value: '2024-02-30' } }], zip: null },
+				{ seed: 0, tables, ops: [rename, { op: 'csv', file: 0, mutation: { op: 'dangling', row: 0, col: 0 } }], zip: { ops: [], name: 'plain' } },
+				{ seed: 0, tables, ops: [rename, { op: 'parquet', file: 0, kind: 'typed', at: 0.5 }], zip: null }
+			] satisfies Plan[]) {
+				const { report } = await checkImport(w, await buildCase(plan), WORK_ROOT);
+				expect(report.status).toBe('failed');
+			}
+			await w.close();
+		});
+
 		it(`folders: ${folderRuns} cases of CSV, manifest and folder mutations`, { timeout: budget(folderRuns, 4000) }, async () => {
 			await fc.assert(fc.asyncProperty(folderPlan, runCase), { seed: SEED + 10 * part, numRuns: folderRuns });
 		});
