@@ -102,6 +102,8 @@ function copyWarehouse(from: string, label: string): string {
 	const to = path.join(tempDir(label), 'w.duckdb');
 	copyFileSync(from, to);
 	if (existsSync(`${from}.wal`)) copyFileSync(`${from}.wal`, `${to}.wal`);
+	// The audit log's anchor goes with its warehouse (verify checks the log against it).
+	if (existsSync(`${from}.audit-anchor`)) copyFileSync(`${from}.audit-anchor`, `${to}.audit-anchor`);
 	return to;
 }
 
