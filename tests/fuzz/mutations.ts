@@ -12,6 +12,7 @@ import { findTable } from '../../src/lib/server/schema/tables.ts';
 import { nhsCheckDigit } from '../../src/lib/server/identifiers/validators.ts';
 import { child, MANIFEST, tempDir, toCsv, writeParquet } from '../../src/lib/server/testing/extract.ts';
 import { DEFAULT_LIMITS, type ImportLimits } from '../../src/lib/server/import/limits.ts';
+import { prng } from '../../src/lib/server/testing/random.ts';
 
 /** The limits every fuzz case runs under: low, so that a case past one stays small and fast. */
 export const FUZZ_LIMITS: ImportLimits = {
@@ -40,17 +41,7 @@ export const FUZZ_LIMITS_ENV: Record<string, string> = {
 // Markers: values no message may ever show. Data markers go into cells and column names;
 // name markers into file, folder and zip names (a plain name may be shown: names.ts).
 
-/** A small deterministic PRNG (mulberry32), so that a case's markers follow from its plan. */
-export function prng(seed: number): () => number {
-	let a = seed >>> 0;
-	return () => {
-		a = (a + 0x6d2b79f5) >>> 0;
-		let t = a;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
-}
+export { prng };
 
 export class Markers {
 	private readonly next: () => number;

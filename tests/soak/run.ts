@@ -36,6 +36,7 @@ import { root } from '../../scripts/build-if-needed.js';
 import type { Role } from '../../src/lib/server/auth/roles.ts';
 import type { TestAccount } from '../browser/accounts.ts';
 import { createAccounts, freePort, httpSignIn, makeDemoWarehouse, runCli, startBuiltServer } from '../browser/global-setup.ts';
+import { prng } from '../../src/lib/server/testing/random.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Configuration
@@ -533,18 +534,6 @@ function routesFor(areas: string[], agencies: string[]): { label: string; url: s
 	return routes;
 }
 
-/** A small seeded generator (mulberry32), so that each client's order is the same from run to run. */
-function seeded(seed: number): () => number {
-	let a = seed >>> 0;
-	return () => {
-		a = (a + 0x6d2b79f5) >>> 0;
-		let t = a;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
-}
-
 async function runLoad(baseURL: string, people: People, extracts: Extract[], areas: string[], agencies: string[]): Promise<LoadResult> {
 	const routes = routesFor(areas, agencies);
 	const clients = people.clients.slice(0, config.clients);
@@ -565,7 +554,7 @@ async function runLoad(baseURL: string, people: People, extracts: Extract[], are
 	const since = () => performance.now() - t0;
 
 	const client = async (index: number, cookie: string) => {
-		const random = seeded(index + 1);
+		const random = prng(index + 1); // each client's order the same from run to run
 		const order = routes.map((r) => ({ r, k: random() })).sort((a, b) => a.k - b.k).map((x) => x.r);
 		let i = 0;
 		// Clients start spread over the first second.

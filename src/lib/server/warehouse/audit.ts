@@ -12,8 +12,11 @@
  * inside the warehouse's single queued writer, from the last stored row: two appends can never
  * both chain to the same entry.
  *
- * A log made before the chain (no hash columns) is chained in place on first use (append,
- * verify or list): its entries' times are cut to the millisecond and they are hashed in seq
+ * After each entry commits, its seq and hash go to the anchor outside the warehouse
+ * (audit-anchor.ts); `verifyAuditLog` checks the log against it and writes nothing.
+ *
+ * A log made before the chain (no hash columns) is chained in place on its first append or
+ * list (never by verify): its entries' times are cut to the millisecond and they are hashed in seq
  * order, and the meta row `audit_chain` records how many there were and when. Their content
  * before that moment is not attested by the chain.
  */
