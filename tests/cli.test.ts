@@ -179,7 +179,17 @@ const METRIC_KEYS_OF_SPEC = [
 	'cp_second_subsequent_pct',
 	'cp_ended_2y_plus_pct',
 	'audits_good_or_better_pct',
-	'audit_actions_on_time_pct'
+	'audit_actions_on_time_pct',
+	// Version 2.
+	'contact_conversion_pct',
+	'info_request_ack_1wd_pct',
+	'info_requests_overdue_at_end',
+	'assessments_open_over_45wd_at_end',
+	'escalations_agreed_pct',
+	'cp_meeting_partner_attendance_pct',
+	'conference_reports_pct',
+	'audit_actions_overdue_at_end',
+	'children_known_3plus_agencies'
 ];
 /**
  * For June 2024. Population (year(to) = 2024): N's 2024 row, 1000; S has no row up to 2024, so its
@@ -214,6 +224,11 @@ const metricsExtract = () =>
 				// Undecided: late. A re-referral (r1 a week before).
 				{ referral_id: 'r3', child_id: A, received_at: '2024-06-10 09:00', source_code: '5B', source_agency_code: 'CSC' },
 				{ referral_id: 'r4', child_id: A, received_at: '2024-06-30T23:30:00Z', source_code: '6', source_agency_code: 'POL' }
+			],
+			// Routine, Mon 3 June, never answered: wd(3 June, 10 June) = 5, wd(3 June, 30 June) = 19: overdue
+			// at the end of June, not of May (not yet made) nor of 10 June.
+			info_requests: [
+				{ request_id: 'q1', child_id: A, requesting_agency_code: 'CSC', responding_agency_code: 'POL', priority: 'routine', requested_at: '2024-06-03 09:00' }
 			]
 		}
 	});
@@ -245,6 +260,10 @@ describe('cli metrics', () => {
 		expect(out.metrics.multi_agency_children_pct).toEqual({ value: 100, numerator: 1, denominator: 1 });
 		// No assessments at all: not available, so no value.
 		expect(out.metrics.assessment_median_wd.value).toBeNull();
+		// q1, routine, unanswered since 3 June.
+		expect(out.metrics.info_requests_overdue_at_end).toEqual({ value: 1, numerator: null, denominator: null });
+		expect(out.metrics.info_request_ack_1wd_pct).toEqual({ value: 0, numerator: 0, denominator: 1 });
+		expect(out.metrics.children_known_3plus_agencies).toEqual({ value: 0, numerator: null, denominator: null });
 
 		// Under an area filter, only N's children and N's population: r1 and r3 of 1000.
 		const north = await cli('metrics', '--db', db, '--from', '2024-06-01', '--to', '2024-06-30', '--area', 'N', '--json');
@@ -253,6 +272,22 @@ describe('cli metrics', () => {
 		expect(n.filters).toEqual({ area: 'N', agency: null, sector: null });
 		expect(n.metrics.referrals_per_10k).toEqual({ value: 20, numerator: 2, denominator: null });
 		expect(n.metrics.re_referrals_12m_pct).toEqual({ value: 50, numerator: 1, denominator: 2 });
+	});
+
+	it('--by month gives each count at the end at its month\'s end', async () => {
+		const db = path.join(tempDir('metrics'), 'w.duckdb');
+		expect((await cli('import', '--db', db, metricsExtract())).code).toBe(0);
+		const r = await cli('metrics', '--db', db, '--from', '2024-05-01', '--to', '2024-07-10', '--by', 'month', '--json');
+		expect(r.code).toBe(0);
+		const out = JSON.parse(r.stdout);
+		expect(out.by).toBe('month');
+		expect(out.groups.map((g: { group: string }) => g.group)).toEqual(['2024-05', '2024-06', '2024-07']);
+		for (const g of out.groups) expect(Object.keys(g.metrics).sort()).toEqual([...METRIC_KEYS_OF_SPEC].sort());
+		// 31 May: q1 not yet made (the table holds it, so 0 and not x); 30 June: overdue; July (at the 10th, `to`): overdue.
+		expect(out.groups.map((g: { metrics: Record<string, { value: number | null }> }) => g.metrics.info_requests_overdue_at_end.value)).toEqual([0, 1, 1]);
+		// Within June, at the 10th: wd 5, not yet overdue.
+		const tenth = await cli('metrics', '--db', db, '--from', '2024-06-01', '--to', '2024-06-10', '--by', 'month', '--json');
+		expect(JSON.parse(tenth.stdout).groups[0].metrics.info_requests_overdue_at_end.value).toBe(0);
 	});
 
 	it('exits 2 for usage errors and 1 for a warehouse that does not exist, creating nothing', async () => {

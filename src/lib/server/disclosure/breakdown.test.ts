@@ -5,7 +5,7 @@ import { DIMENSIONS, type Dimension } from '../metrics/dimensions.ts';
 import { SCOPES } from '../metrics/events.ts';
 import { METRIC_KEYS, type MetricKey } from '../metrics/keys.ts';
 import { REGISTRY } from '../metrics/registry.ts';
-import { addsUp, COUNTED, suppressBreakdowns, suppressGroups, type GroupedResult, type WholeResult } from './breakdown.ts';
+import { addsUp, COUNTED, POSITIONS, scopeOfCounted, suppressBreakdowns, suppressGroups, type Counted, type GroupedResult, type WholeResult } from './breakdown.ts';
 import { COUNT_FIELDS, type CountField } from './metric.ts';
 import { count, countArb, DASHBOARD, median, metricSet, NOT_APPLICABLE, policyArb, rate, ratio, RUNS } from './test-support.ts';
 import type { Shown, ShownMetric } from './types.ts';
@@ -29,28 +29,32 @@ describe('what counts add up across which breakdowns', () => {
 			const { kind, sources } = REGISTRY[key];
 			expect(Object.keys(COUNTED[key]).sort()).toEqual([...COUNT_FIELDS[kind]].sort());
 			for (const counted of Object.values(COUNTED[key])) {
-				const scope = counted === 'children' ? 'contacts' : counted === 'open_escalations' ? 'escalations' : counted;
-				expect(sources as readonly string[]).toContain(scope);
+				expect(sources as readonly string[]).toContain(scopeOfCounted(counted));
 			}
 		}
 		expect(COUNTED.multi_agency_children_pct).toEqual({ numerator: 'children', denominator: 'children' });
 	});
 
 	it('concern groups never add up', () => {
-		for (const counted of [...Object.keys(SCOPES), 'children', 'open_escalations'] as const) expect(addsUp(counted as never, 'concern')).toBe(false);
+		for (const counted of [...Object.keys(SCOPES), 'children', ...Object.keys(POSITIONS)] as const) expect(addsUp(counted as never, 'concern')).toBe(false);
 	});
 
 	it('agency and sector groups add up for rows of one agency, not for requests and escalations (counted for both agencies)', () => {
 		for (const by of ['agency', 'sector'] as const) {
 			expect(['contacts', 'referrals', 'meeting_attendance', 'audit_actions'].map((s) => addsUp(s as never, by))).toEqual([true, true, true, true]);
-			expect(['info_requests', 'escalations', 'open_escalations', 'children'].map((s) => addsUp(s as never, by))).toEqual([false, false, false, false]);
+			expect(['info_requests', 'escalations', 'open_escalations', 'overdue_info_requests', 'children'].map((s) => addsUp(s as never, by))).toEqual([false, false, false, false, false]);
+			// An overdue action has one owner.
+			expect(addsUp('overdue_audit_actions', by)).toBe(true);
 		}
 	});
 
-	it('children with involved agencies add up by area, sex and ethnicity only; open escalations by all but month', () => {
-		const by = (counted: 'children' | 'open_escalations') => DIMENSIONS.filter((d) => addsUp(counted, d));
+	it('children with involved agencies add up by area, sex and ethnicity only; counts at the end by all but month', () => {
+		const by = (counted: Counted) => DIMENSIONS.filter((d) => addsUp(counted, d));
 		expect(by('children')).toEqual(['area', 'sex', 'ethnicity_group']);
 		expect(by('open_escalations')).toEqual(['area', 'age_band', 'sex', 'ethnicity_group']);
+		expect(by('overdue_info_requests')).toEqual(['area', 'age_band', 'sex', 'ethnicity_group']);
+		expect(by('open_assessments_over_45wd')).toEqual(['area', 'age_band', 'sex', 'ethnicity_group']);
+		expect(by('overdue_audit_actions')).toEqual(['area', 'sector', 'agency', 'age_band', 'sex', 'ethnicity_group']);
 		expect(DIMENSIONS.filter((d) => addsUp('referrals', d))).toEqual(['month', 'area', 'sector', 'agency', 'age_band', 'sex', 'ethnicity_group']);
 	});
 });

@@ -25,10 +25,30 @@ import { checkPolicy } from './policy.ts';
 import type { DisclosurePolicy, ShownBreakdown, ShownMetricSet } from './types.ts';
 
 /**
- * What a count counts: the rows of an event table, the distinct children with involved
- * agencies, or the escalations open at a date.
+ * Counts at a date (a position, not a flow): the rows of a table still open, or overdue, at
+ * the end of the period (with `--by month`, at each month's end).
  */
-export type Counted = ScopeName | 'children' | 'open_escalations';
+export const POSITIONS = {
+	open_escalations: 'escalations',
+	overdue_info_requests: 'info_requests',
+	open_assessments_over_45wd: 'assessments',
+	overdue_audit_actions: 'audit_actions'
+} as const satisfies Record<string, ScopeName>;
+export type Position = keyof typeof POSITIONS;
+
+/**
+ * What a count counts: the rows of an event table, the distinct children with involved
+ * agencies, or the rows of a table open at a date (`POSITIONS`).
+ */
+export type Counted = ScopeName | 'children' | Position;
+
+/** The event table whose rows a count counts (a child's involved agencies come first from contacts). */
+export function scopeOfCounted(counted: Counted): ScopeName {
+	if (counted === 'children') return 'contacts';
+	return counted in POSITIONS ? POSITIONS[counted as Position] : (counted as ScopeName);
+}
+
+const isPosition = (counted: Counted): counted is Position => counted in POSITIONS;
 
 /** What each count of each metric counts (metrics.md's numerators and denominators). */
 export const COUNTED: Readonly<Record<MetricKey, Partial<Record<CountField, Counted>>>> = {
@@ -50,7 +70,16 @@ export const COUNTED: Readonly<Record<MetricKey, Partial<Record<CountField, Coun
 	cp_second_subsequent_pct: { numerator: 'cp_plans', denominator: 'cp_plans' },
 	cp_ended_2y_plus_pct: { numerator: 'cp_plans', denominator: 'cp_plans' },
 	audits_good_or_better_pct: { numerator: 'audits', denominator: 'audits' },
-	audit_actions_on_time_pct: { numerator: 'audit_actions', denominator: 'audit_actions' }
+	audit_actions_on_time_pct: { numerator: 'audit_actions', denominator: 'audit_actions' },
+	contact_conversion_pct: { numerator: 'contacts', denominator: 'contacts' },
+	info_request_ack_1wd_pct: { numerator: 'info_requests', denominator: 'info_requests' },
+	info_requests_overdue_at_end: { value: 'overdue_info_requests' },
+	assessments_open_over_45wd_at_end: { value: 'open_assessments_over_45wd' },
+	escalations_agreed_pct: { numerator: 'escalations', denominator: 'escalations' },
+	cp_meeting_partner_attendance_pct: { numerator: 'meeting_attendance', denominator: 'meeting_attendance' },
+	conference_reports_pct: { numerator: 'meeting_attendance', denominator: 'meeting_attendance' },
+	audit_actions_overdue_at_end: { value: 'overdue_audit_actions' },
+	children_known_3plus_agencies: { value: 'children' }
 };
 
 /** What describes a child for good (a child's age band may change between its events, its area may not). */
@@ -62,8 +91,8 @@ const LASTING_CHILD_DIMENSIONS: readonly Dimension[] = ['area', 'sex', 'ethnicit
  * - `concern`: never (a referral counts in each of its concerns).
  * - Children with involved agencies: by area, sex and ethnicity group only; a child counts
  *   in each month, age band, agency and sector of its events.
- * - Escalations open at the end: not by month (each month is its own position, so one
- *   escalation counts in every month it is open).
+ * - Counts at the end (`POSITIONS`): not by month (each month is its own position, so one
+ *   row counts in every month it is open); otherwise as the rows of their table.
  * - `agency` and `sector`: only for tables whose rows have one agency (contacts, referrals,
  *   attendance, audit actions); a request or an escalation counts for both its agencies.
  * - Otherwise (month of the event, area, age band at the event, sex, ethnicity): yes.
@@ -71,8 +100,8 @@ const LASTING_CHILD_DIMENSIONS: readonly Dimension[] = ['area', 'sex', 'ethnicit
 export function addsUp(counted: Counted, by: Dimension): boolean {
 	if (by === 'concern') return false;
 	if (counted === 'children') return LASTING_CHILD_DIMENSIONS.includes(by);
-	if (counted === 'open_escalations' && by === 'month') return false;
-	const scope: ScopeName = counted === 'open_escalations' ? 'escalations' : counted;
+	if (isPosition(counted) && by === 'month') return false;
+	const scope = scopeOfCounted(counted);
 	if (by === 'agency' || by === 'sector') return SCOPES[scope].agencies?.length === 1;
 	return true;
 }

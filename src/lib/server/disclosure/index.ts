@@ -27,7 +27,7 @@ export type * from './types.ts';
  * Building blocks for presenters that must protect several tables or figures together (a part
  * and its whole shown side by side): the same primitives the functions above are made of.
  */
-export { COUNTED } from './breakdown.ts';
+export { COUNTED, POSITIONS, scopeOfCounted, type Counted, type Position } from './breakdown.ts';
 export { isSmall, showCount } from './counts.ts';
 export { protectLines } from './lines.ts';
 export { COUNT_FIELDS, primaryCounts, showMetric, type CountField } from './metric.ts';

@@ -35,7 +35,9 @@ const APRIL = { from: '2024-04-01', to: '2024-04-30' };
 
 /** One of everything in April 2024 (population 3,500). */
 const WHOLE = extract({
-	contacts: [contact({ contact_id: 'c1', child_id: K1, received_at: '2024-04-02 09:00:00', source_agency_code: 'POL' })],
+	contacts: [
+		contact({ contact_id: 'c1', child_id: K1, received_at: '2024-04-02 09:00:00', source_agency_code: 'POL', outcome: 'referral', decided_at: '2024-04-02 12:00:00' })
+	],
 	referrals: [
 		referral({ referral_id: 'r0', child_id: K1, received_at: '2024-01-03 09:00:00' }), // look-back only
 		referral({ referral_id: 'r1', child_id: K1, received_at: '2024-04-03 09:00:00', source_agency_code: 'POL', decided_at: '2024-04-03 15:00:00', concerns: ['neglect'] }),
@@ -109,7 +111,25 @@ describe('the command line\'s JSON for one of everything in April 2024', () => {
 				cp_ended_2y_plus_pct: { value: 100, numerator: 1, denominator: 1 },
 				audits_good_or_better_pct: { value: 100, numerator: 1, denominator: 1 },
 				// ac1: due 30 April, not done.
-				audit_actions_on_time_pct: { value: 0, numerator: 0, denominator: 1 }
+				audit_actions_on_time_pct: { value: 0, numerator: 0, denominator: 1 },
+				// Version 2. c1 became a referral.
+				contact_conversion_pct: { value: 100, numerator: 1, denominator: 1 },
+				// q1: answered the same day with no acknowledgement: the answer is its first reply (wd 0).
+				info_request_ack_1wd_pct: { value: 100, numerator: 1, denominator: 1 },
+				// q1 answered.
+				info_requests_overdue_at_end: { value: 0, numerator: null, denominator: null },
+				// a1 completed.
+				assessments_open_over_45wd_at_end: { value: 0, numerator: null, denominator: null },
+				// e1 closed agreed (e2 open).
+				escalations_agreed_pct: { value: 100, numerator: 1, denominator: 1 },
+				// m1 (an ICPC is a child protection meeting): POL attended, HLT did not.
+				cp_meeting_partner_attendance_pct: { value: 50, numerator: 1, denominator: 2 },
+				// m1: neither recorded a report (null counts as not submitted).
+				conference_reports_pct: { value: 0, numerator: 0, denominator: 2 },
+				// ac1: due 30 April (= to), not done.
+				audit_actions_overdue_at_end: { value: 1, numerator: null, denominator: null },
+				// K1's three agencies: POL, CSC, HLT.
+				children_known_3plus_agencies: { value: 1, numerator: null, denominator: null }
 			}
 		});
 	});
@@ -154,7 +174,8 @@ describe('x and z', () => {
 			'icpc_15wd_pct',
 			'cp_second_subsequent_pct',
 			'cp_ended_2y_plus_pct',
-			'audits_good_or_better_pct'
+			'audits_good_or_better_pct',
+			'assessments_open_over_45wd_at_end'
 		]);
 	});
 

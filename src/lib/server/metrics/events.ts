@@ -117,8 +117,12 @@ export interface FilterFlags {
 export interface RowsOptions {
 	/** The event date that puts a row in the period (also its month and the date of the child's age). */
 	on: string;
-	/** `period` (default): `on` within [from, to]; `to`: `on` on or before `to` (a position at the period's end). */
-	within?: 'period' | 'to';
+	/**
+	 * `period` (default): `on` within [from, to]; `to`: `on` on or before `to` (a position at
+	 * the period's end); `any`: every row, whatever its date (the rows of a count at the end,
+	 * which is `x` only when its table holds none under the filters).
+	 */
+	within?: 'period' | 'to' | 'any';
 	/** A further condition on the rows, over `e` (and `p`). */
 	where?: string;
 }
@@ -147,7 +151,7 @@ export class MetricSql {
 	rows(scopeName: ScopeName, options: RowsOptions): string {
 		const scope = SCOPES[scopeName];
 		const conditions = [
-			options.within === 'to' ? `${options.on} <= ${this.to}` : `${options.on} BETWEEN ${this.from} AND ${this.to}`
+			options.within === 'any' ? 'true' : options.within === 'to' ? `${options.on} <= ${this.to}` : `${options.on} BETWEEN ${this.from} AND ${this.to}`
 		];
 		if (options.where) conditions.push(`(${options.where})`);
 		if (this.filters.area) conditions.push(`${scope.child}.d_area_code = $area`);
@@ -163,6 +167,36 @@ export class MetricSql {
 	monthEnds(): string {
 		return `SELECT CAST(m AS DATE) AS grp, least(last_day(CAST(m AS DATE)), ${this.to}) AS at
 			FROM generate_series(date_trunc('month', ${this.from}), CAST(${this.to} AS TIMESTAMP), INTERVAL 1 MONTH) g(m)`;
+	}
+
+	/**
+	 * A count at the end (metrics.md version 2, "Counts at the end"): the rows of `scope` still
+	 * open at the end of `to` (with `--by month`, at the end of each month of the period: the
+	 * earlier of its last day and `to`). `openAt(end)` is the condition, over a row's columns
+	 * and the end's `end.at` (the date), `end.at_wdn` (its working-day number) and
+	 * `end.next_us` (the first instant of the next day in Europe/London, as epoch
+	 * microseconds). The source rows are every row of the table under the filters, whatever
+	 * its date, so such a count is `x` only when there are none; a row's group (and its child's
+	 * age) is taken at `opened`, the date it was opened.
+	 */
+	atEnd(scopeName: ScopeName, opened: string, openAt: (end: string) => string): string {
+		const rows = this.rows(scopeName, { on: opened, within: 'any' });
+		const points = this.by === 'month' ? this.monthEnds() : `SELECT 'end' AS grp, ${this.to} AS at`;
+		const ends = `SELECT p.grp, p.at, c.number AS at_wdn, epoch_us(CAST(CAST(p.at + 1 AS DATE) AS TIMESTAMPTZ)) AS next_us
+			FROM (${points}) p LEFT JOIN calendar c ON c.day = p.at`;
+		if (this.by === 'month') {
+			// Each month its own position; every month sees every row of the table.
+			return `
+				WITH r AS (${rows}), ends AS (${ends})
+				SELECT ends.grp, (SELECT count(*) FROM r) AS source_rows, count(r.grp) AS num
+				FROM ends LEFT JOIN r ON (${openAt('ends')})
+				GROUP BY ends.grp`;
+		}
+		return `
+			WITH r AS (${rows}), ends AS (${ends})
+			SELECT r.grp, count(*) AS source_rows, count(*) FILTER (WHERE ${openAt('ends')}) AS num
+			FROM r CROSS JOIN ends
+			GROUP BY r.grp`;
 	}
 
 	/** The group of a row of `scope` whose event date is `on`. */

@@ -1,5 +1,6 @@
 /**
- * The metric keys of metrics.md, version 1. A key never changes meaning; a changed
+ * The metric keys of metrics.md, version 2 (version 1's nineteen, then the nine practice
+ * measures version 2 added). A key never changes meaning; a changed
  * definition is a new key. The registry (./registry.ts) defines exactly these; the
  * partnership settings (priorities, benchmarks) accept exactly these.
  */
@@ -22,9 +23,19 @@ export const METRIC_KEYS = [
 	'cp_second_subsequent_pct',
 	'cp_ended_2y_plus_pct',
 	'audits_good_or_better_pct',
-	'audit_actions_on_time_pct'
+	'audit_actions_on_time_pct',
+	// Version 2: the seeds' practice measures.
+	'contact_conversion_pct',
+	'info_request_ack_1wd_pct',
+	'info_requests_overdue_at_end',
+	'assessments_open_over_45wd_at_end',
+	'escalations_agreed_pct',
+	'cp_meeting_partner_attendance_pct',
+	'conference_reports_pct',
+	'audit_actions_overdue_at_end',
+	'children_known_3plus_agencies'
 ] as const;
 export type MetricKey = (typeof METRIC_KEYS)[number];
 
 /** Version of the metric definitions, carried by every export. */
-export const METRICS_VERSION = 1;
+export const METRICS_VERSION = 2;

@@ -1,12 +1,14 @@
 /**
- * The one registry of metrics (metrics.md, version 1): every key of ./keys.ts, each with
+ * The one registry of metrics (metrics.md, version 2): every key of ./keys.ts, each with
  * its title, plain-English definition, numerator and denominator, unit, direction, source
  * tables, whether it applies under an agency or sector filter, and its SQL. The
  * definitions live beside their SQL in ./definitions/, one file per family.
  */
 import type { MetricDefinition } from './definition.ts';
-import { auditActionsOnTimePct, auditsGoodOrBetterPct } from './definitions/audits.ts';
+import { auditActionsOnTimePct, auditActionsOverdueAtEnd, auditsGoodOrBetterPct } from './definitions/audits.ts';
 import {
+	childrenKnown3plusAgencies,
+	contactConversionPct,
 	contactsPer10k,
 	multiAgencyChildrenPct,
 	referralDecision1wdPct,
@@ -14,17 +16,23 @@ import {
 	reReferrals12mPct
 } from './definitions/front-door.ts';
 import {
+	conferenceReportsPct,
+	cpMeetingPartnerAttendancePct,
 	escalationResolutionMedianDays,
+	escalationsAgreedPct,
 	escalationsOpenAtEnd,
 	escalationsPer100Referrals,
 	escalationsStage3Pct,
 	icpcPartnerAttendancePct,
+	infoRequestAck1wdPct,
 	infoRequestMedianHours,
-	infoRequestOnTimePct
+	infoRequestOnTimePct,
+	infoRequestsOverdueAtEnd
 } from './definitions/partnership.ts';
 import {
 	assessment45wdPct,
 	assessmentMedianWd,
+	assessmentsOpenOver45wdAtEnd,
 	cpEnded2yPlusPct,
 	cpSecondSubsequentPct,
 	icpc15wdPct
@@ -52,7 +60,16 @@ const DEFINITIONS = [
 	cpSecondSubsequentPct,
 	cpEnded2yPlusPct,
 	auditsGoodOrBetterPct,
-	auditActionsOnTimePct
+	auditActionsOnTimePct,
+	contactConversionPct,
+	infoRequestAck1wdPct,
+	infoRequestsOverdueAtEnd,
+	assessmentsOpenOver45wdAtEnd,
+	escalationsAgreedPct,
+	cpMeetingPartnerAttendancePct,
+	conferenceReportsPct,
+	auditActionsOverdueAtEnd,
+	childrenKnown3plusAgencies
 ];
 
 /** Every metric by key. */

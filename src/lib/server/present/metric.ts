@@ -35,7 +35,7 @@ import type { Breakdown, MetricPageData } from '../dashboard/metric.ts';
 import type { MetricInfo, SeriesPoint } from '../dashboard/metrics.ts';
 import { monthEnd, type Period } from '../dashboard/period.ts';
 import type { PriorityFigure } from '../dashboard/scorecard.ts';
-import { addsUp, COUNT_FIELDS, COUNTED, type CountField, type GroupedResult, isSmall, primaryCounts, showMetric, shownXmr, type ShownXmrChart, suppressBreakdowns, suppressMetric, suppressSeries, type WholeResult } from '../disclosure/index.ts';
+import { addsUp, COUNT_FIELDS, COUNTED, POSITIONS, type CountField, type GroupedResult, isSmall, primaryCounts, showMetric, shownXmr, type ShownXmrChart, suppressBreakdowns, suppressMetric, suppressSeries, type WholeResult } from '../disclosure/index.ts';
 import type { DisclosurePolicy, ShownMetric } from '../disclosure/types.ts';
 import type { MetricSet, MetricValue } from '../metrics/compute.ts';
 import type { Dimension } from '../metrics/dimensions.ts';
@@ -166,7 +166,9 @@ function notAddingUp(key: MetricKey, by: Dimension): string | null {
 	}
 	if (by === 'concern') return 'A referral with several concerns counts in each of them, so the groups do not add up to the total.';
 	if (what === 'children') return 'A child counts in every group its events fall in, so the groups do not add up to the total.';
+	if (what in POSITIONS && by === 'month') return 'Each month is the number at its end, and one case counts in every month it is open, so the months do not add up to the total.';
 	if (what === 'open_escalations') return 'An escalation counts in each group it belongs to, so the groups do not add up to the total.';
+	if (what === 'overdue_info_requests') return 'A request counts for both the agency that asked and the agency asked (and their sectors), so the groups do not add up to the total.';
 	if (what === 'info_requests') return 'A request counts for both the agency that asked and the agency that answered (and their sectors), so the groups do not add up to the total.';
 	if (what === 'escalations') return 'An escalation counts for both the agency that raised it and the agency it was raised with (and their sectors), so the groups do not add up to the total.';
 	return 'Some of what is counted here falls in more than one group, so the groups do not add up to the total.';

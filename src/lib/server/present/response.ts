@@ -24,6 +24,7 @@
  *   not shown, `z` over no requests.
  */
 import { metricInfo, type MetricInfo } from '../dashboard/metrics.ts';
+import { ASSESSMENT_LIMIT_WD } from '../metrics/definitions/social-care.ts';
 import { ASSESSMENT_BINS, type ResponseData } from '../dashboard/response.ts';
 import type { Benchmark } from '../dashboard/settings.ts';
 import { metricSeries, suppressBreakdowns, suppressTable } from '../disclosure/index.ts';
@@ -43,8 +44,8 @@ export const RESPONSE_FIGURES = [
 /** The percentages drawn by month. */
 export const RESPONSE_TRENDS = ['referral_decision_1wd_pct', 'assessment_45wd_pct', 'icpc_15wd_pct', 'info_request_on_time_pct'] as const;
 
-/** Assessments within this many working days are on time. */
-export const ASSESSMENT_LIMIT_WD = 45;
+/** Assessments within this many working days are on time (the metric's own limit). */
+export { ASSESSMENT_LIMIT_WD };
 
 export interface ShownFigure {
 	metric: MetricInfo;

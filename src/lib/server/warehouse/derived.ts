@@ -116,6 +116,33 @@ function workingDayNumber(column: string, type: 'date' | 'timestamp'): DerivedCo
 	};
 }
 
+/**
+ * metrics.md (version 2) "First reply" of an information request: the earlier of
+ * `acknowledged_at` and `responded_at` (an answer acknowledges), and its London date. The
+ * date of the earlier instant is the earlier of the two dates, and working-day numbers grow
+ * with the date, so the day and its number are the earlier of each (`least` skips a null).
+ */
+function firstReplyColumns(): DerivedColumn[] {
+	return [
+		{
+			name: 'd_first_reply_on',
+			sqlType: 'DATE',
+			description: 'The date in Europe/London of the first reply: the earlier of `acknowledged_at` and `responded_at` (null when neither).',
+			expr: 'CAST(least(s.acknowledged_at, s.responded_at) AS DATE)',
+			joins: [],
+			dependsOn: { on: 'row' }
+		},
+		{
+			name: 'd_first_reply_wdn',
+			sqlType: 'INTEGER',
+			description: "Working-day number of the first reply's date: wd(a, b) = number(b) − number(a).",
+			expr: 'cal_first_reply.number',
+			joins: [calendarJoin('cal_first_reply', 's.d_first_reply_on')],
+			dependsOn: { on: 'row' }
+		}
+	];
+}
+
 function agencySector(column: string, name: string): DerivedColumn {
 	const join = agencyJoin(column);
 	return {
@@ -185,6 +212,7 @@ const DERIVED: Record<string, DerivedColumn[]> = {
 		workingDayNumber('requested_at', 'timestamp'),
 		eventDate('responded_at'),
 		workingDayNumber('responded_at', 'timestamp'),
+		...firstReplyColumns(),
 		{
 			name: 'd_response_hours',
 			sqlType: 'DOUBLE',

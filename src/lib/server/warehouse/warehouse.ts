@@ -19,6 +19,7 @@ import path from 'node:path';
 import { DuckDBConnection, DuckDBInstance, type DuckDBValue } from '@duckdb/node-api';
 import { AUTH_TABLES, warehouseDdl, WAREHOUSE_LAYOUT_VERSION } from './ddl.ts';
 import { anchorPath } from './audit-anchor.ts';
+import { migrateLayout, OLDEST_MIGRATABLE_LAYOUT } from './migrate.ts';
 
 export const TIME_ZONE = 'Europe/London';
 
@@ -192,7 +193,8 @@ export class Warehouse {
 		if (!existsSync(file)) throw new WarehouseMissingError(file);
 		const warehouse = new Warehouse(file, await duckDbInstance(file, true), true);
 		await warehouse.harden();
-		await warehouse.read((conn) => warehouse.checkLayoutVersion(conn));
+		// verify reads only the audit log, which no migration changes: an older layout is fine.
+		await warehouse.read((conn) => warehouse.checkLayoutVersion(conn, { migratable: true }));
 		return warehouse;
 	}
 
@@ -227,18 +229,27 @@ export class Warehouse {
 			}
 			return;
 		}
-		await this.checkLayoutVersion(conn);
+		const version = await this.checkLayoutVersion(conn, { migratable: true });
+		if (version < WAREHOUSE_LAYOUT_VERSION) await migrateLayout(conn, version);
 		await this.addMissingAuthTables(conn);
 	}
 
-	private async checkLayoutVersion(conn: DuckDBConnection): Promise<void> {
+	/**
+	 * The warehouse's layout version; throws unless it is this Full Picture's, or (`migratable`:
+	 * the writer's open, which migrates it, and a read-only open, which reads only the audit
+	 * log) an older one that ./migrate.ts can bring up to date.
+	 */
+	private async checkLayoutVersion(conn: DuckDBConnection, options: { migratable?: boolean } = {}): Promise<number> {
 		const hasMeta = await query(conn, `SELECT 1 FROM information_schema.tables WHERE table_name = 'meta' AND table_schema = 'main'`);
 		const [row] = hasMeta.length === 0 ? [] : await query<{ value: string }>(conn, `SELECT value FROM meta WHERE key = 'layout_version'`);
-		if (row?.value !== String(WAREHOUSE_LAYOUT_VERSION)) {
+		const version = row && /^\d+$/.test(row.value) ? Number(row.value) : NaN;
+		const accepted = version === WAREHOUSE_LAYOUT_VERSION || (options.migratable === true && version >= OLDEST_MIGRATABLE_LAYOUT && version < WAREHOUSE_LAYOUT_VERSION);
+		if (!accepted) {
 			throw new Error(
 				`the warehouse ${this.file} has layout version ${row?.value ?? 'unknown'}; this Full Picture needs version ${WAREHOUSE_LAYOUT_VERSION}`
 			);
 		}
+		return version;
 	}
 
 	/** Sign-in's tables (ddl.ts AUTH_TABLES) came after layout version 1: an older warehouse gets the missing ones. */

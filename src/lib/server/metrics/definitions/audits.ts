@@ -37,3 +37,19 @@ export const auditActionsOnTimePct = defineMetric({
 		FROM (${q.rows('audit_actions', { on: 'e.due_on' })})
 		GROUP BY grp`
 });
+
+/** Not completed on or before an end of ./events.ts `atEnd`, and due by then. */
+export const AUDIT_ACTION_OVERDUE_AT = (end: string) => `due_on <= ${end}.at AND (completed_on IS NULL OR completed_on > ${end}.at)`;
+
+export const auditActionsOverdueAtEnd = defineMetric({
+	key: 'audit_actions_overdue_at_end',
+	title: 'Audit actions overdue at the end of the period',
+	definition:
+		'The number of actions agreed at audits that were due on or before the period\'s last day and not completed on or before it. A completion dated after the period has not happened yet at its end. Under an area filter an action follows its audit\'s child; under an agency filter, its owner. By month, the number at each month\'s end.',
+	numerator: null,
+	denominator: null,
+	unit: 'count',
+	higherIsBetter: false,
+	sources: ['audit_actions'],
+	sql: (q) => q.atEnd('audit_actions', 'e.due_on', AUDIT_ACTION_OVERDUE_AT)
+});

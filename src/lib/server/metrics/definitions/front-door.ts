@@ -100,6 +100,34 @@ export function involvedAgencyRows(q: MetricSql): string {
 		FROM (${q.rows('meeting_attendance', { on: 'p.held_on' })})`;
 }
 
+/**
+ * Per group: the children with involved agencies (`den`: 1 or more; `two`: 2 or more;
+ * `three`: 3 or more) and the rows behind them (`source_rows`). The one count of
+ * `multi_agency_children_pct` and `children_known_3plus_agencies` (metrics.md: "the same
+ * involved agencies, rows, filters and groups").
+ *
+ * The filters apply to the underlying rows literally (metrics.md, "Filters"): under an
+ * agency filter a child's involved agencies come only from the rows that agency's filter
+ * keeps (its contacts and referrals, the requests it makes or answers, with both of their
+ * agencies, and its own attendance). Rows of no child add no child.
+ */
+export function involvedChildren(q: MetricSql): string {
+	return `
+		WITH involved AS (${involvedAgencyRows(q)}), per_agency AS (
+			SELECT grp, child_id, agency, count(*) AS source_rows FROM involved GROUP BY grp, child_id, agency
+		), per_child AS (
+			-- count(agency) skips the null agency: distinct agencies, without a DISTINCT aggregate.
+			SELECT grp, child_id, sum(source_rows) AS source_rows, count(agency) AS agencies
+			FROM per_agency GROUP BY grp, child_id
+		)
+		SELECT grp, CAST(sum(source_rows) AS BIGINT) AS source_rows,
+			count(*) FILTER (WHERE child_id IS NOT NULL AND agencies >= 1) AS den,
+			count(*) FILTER (WHERE child_id IS NOT NULL AND agencies >= 2) AS two,
+			count(*) FILTER (WHERE child_id IS NOT NULL AND agencies >= 3) AS three
+		FROM per_child
+		GROUP BY grp`;
+}
+
 export const multiAgencyChildrenPct = defineMetric({
 	key: 'multi_agency_children_pct',
 	title: 'Children involving 2 or more agencies',
@@ -110,21 +138,34 @@ export const multiAgencyChildrenPct = defineMetric({
 	unit: 'percent',
 	higherIsBetter: true,
 	sources: ['contacts', 'referrals', 'info_requests', 'meeting_attendance'],
-	// The filters apply to the underlying rows literally (metrics.md, "Filters"): under an
-	// agency filter a child's involved agencies come only from the rows that agency's
-	// filter keeps (its contacts and referrals, the requests it makes or answers, with both
-	// of their agencies, and its own attendance). Rows of no child add no child.
+	sql: (q) => `SELECT grp, source_rows, den, two AS num FROM (${involvedChildren(q)})`
+});
+
+export const childrenKnown3plusAgencies = defineMetric({
+	key: 'children_known_3plus_agencies',
+	title: 'Children known to 3 or more agencies',
+	definition:
+		'The number of children with three or more involved agencies in the period: of the children counted by "Children involving 2 or more agencies" (the same involved agencies, rows and filters), those with three or more.',
+	numerator: null,
+	denominator: null,
+	unit: 'count',
+	higherIsBetter: null,
+	sources: ['contacts', 'referrals', 'info_requests', 'meeting_attendance'],
+	sql: (q) => `SELECT grp, source_rows, three AS num FROM (${involvedChildren(q)})`
+});
+
+export const contactConversionPct = defineMetric({
+	key: 'contact_conversion_pct',
+	title: 'Contacts that became referrals',
+	definition:
+		'Of the contacts received in the period whose outcome has been decided, the percentage whose outcome is a referral to children\'s social care. A contact with no outcome yet is undecided and left out, whatever its decision time says. By source sector and agency, the measure of a shared understanding of thresholds.',
+	numerator: 'Contacts received in the period with outcome referral',
+	denominator: 'Contacts received in the period with an outcome (undecided ones left out)',
+	unit: 'percent',
+	higherIsBetter: null,
+	sources: ['contacts'],
 	sql: (q) => `
-		WITH involved AS (${involvedAgencyRows(q)}), per_agency AS (
-			SELECT grp, child_id, agency, count(*) AS source_rows FROM involved GROUP BY grp, child_id, agency
-		), per_child AS (
-			-- count(agency) skips the null agency: distinct agencies, without a DISTINCT aggregate.
-			SELECT grp, child_id, sum(source_rows) AS source_rows, count(agency) AS agencies
-			FROM per_agency GROUP BY grp, child_id
-		)
-		SELECT grp, CAST(sum(source_rows) AS BIGINT) AS source_rows,
-			count(*) FILTER (WHERE child_id IS NOT NULL AND agencies >= 1) AS den,
-			count(*) FILTER (WHERE child_id IS NOT NULL AND agencies >= 2) AS num
-		FROM per_child
+		SELECT grp, count(*) AS source_rows, count(outcome) AS den, count(*) FILTER (WHERE outcome = 'referral') AS num
+		FROM (${q.rows('contacts', { on: 'e.d_received_on' })})
 		GROUP BY grp`
 });

@@ -2,7 +2,9 @@
  * Working together: information sharing, escalations and attendance at conferences.
  * Definitions: metrics.md, "Metrics". The SQL contract: ../definition.ts.
  */
+import { inList } from '../../warehouse/sql.ts';
 import { defineMetric } from '../definition.ts';
+import type { MetricSql } from '../events.ts';
 
 /** 24 hours of elapsed time in microseconds: whole numbers, so exactly 24 hours is on time. */
 const URGENT_LIMIT_US = 24 * 3600 * 1_000_000;
@@ -127,6 +129,94 @@ export const escalationsOpenAtEnd = defineMetric({
 	}
 });
 
+/**
+ * metrics.md (version 2) "Overdue at the end of `to`", at an end of ./events.ts `atEnd`: an
+ * urgent request whose requested_at + 24 hours of elapsed time is before the first instant of
+ * the next day (Europe/London); a routine one with wd(requested date, end) > 5.
+ */
+export const INFO_REQUEST_OVERDUE_AT = (end: string) => `CASE priority
+	WHEN 'urgent' THEN epoch_us(requested_at) + ${URGENT_LIMIT_US} < ${end}.next_us
+	ELSE ${end}.at_wdn - d_requested_wdn > 5 END`;
+
+/** Not answered by the end (no answer, or one dated after it): the one definition, also the dashboard's. */
+export const INFO_REQUEST_UNANSWERED_AT = (end: string) => `(d_responded_on IS NULL OR d_responded_on > ${end}.at)`;
+
+/** Acknowledged within 1 working day: a first reply (acknowledgement or answer) by the next working day. */
+export const INFO_REQUEST_ACK_1WD = 'd_first_reply_wdn IS NOT NULL AND d_first_reply_wdn - d_requested_wdn <= 1';
+
+export const infoRequestAck1wdPct = defineMetric({
+	key: 'info_request_ack_1wd_pct',
+	title: 'Information requests acknowledged within 1 working day',
+	definition:
+		'Of the information requests made in the period, the percentage whose first reply (an acknowledgement, or the answer itself if it came first) is dated within one working day of the request date. A request never acknowledged nor answered counts as late; a reply after the period counts on its recorded date.',
+	numerator: 'Requests made in the period with a first reply within 1 working day',
+	denominator: 'Requests with requested date in the period (never acknowledged ones count as late)',
+	unit: 'percent',
+	higherIsBetter: true,
+	sources: ['info_requests'],
+	sql: (q) => `
+		SELECT grp, count(*) AS source_rows, count(*) AS den, count(*) FILTER (WHERE ${INFO_REQUEST_ACK_1WD}) AS num
+		FROM (${q.rows('info_requests', { on: 'e.d_requested_on' })})
+		GROUP BY grp`
+});
+
+export const infoRequestsOverdueAtEnd = defineMetric({
+	key: 'info_requests_overdue_at_end',
+	title: 'Information requests overdue at the end of the period',
+	definition:
+		'The number of information requests made on or before the period\'s last day, not answered by the end of it, whose time to answer had run out by then: an urgent request 24 hours (of elapsed time) after it was made, a routine one 5 working days after the request date. An answer dated after the period has not happened yet at its end. By month, the number at each month\'s end.',
+	numerator: null,
+	denominator: null,
+	unit: 'count',
+	higherIsBetter: false,
+	sources: ['info_requests'],
+	sql: (q) =>
+		q.atEnd(
+			'info_requests',
+			'e.d_requested_on',
+			(end) => `d_requested_on <= ${end}.at AND ${INFO_REQUEST_UNANSWERED_AT(end)} AND ${INFO_REQUEST_OVERDUE_AT(end)}`
+		)
+});
+
+/** The outcomes of a closed escalation that count as agreed (metrics.md version 2). */
+export const AGREED_OUTCOMES = ['agreed', 'plan_changed'] as const;
+
+export const escalationsAgreedPct = defineMetric({
+	key: 'escalations_agreed_pct',
+	title: 'Escalations closed with agreement',
+	definition:
+		'Of the escalations closed in the period (whatever their outcome), the percentage closed with agreement: agreed, or the plan changed. Withdrawn and unresolved ones are closed without it.',
+	numerator: 'Escalations closed in the period agreed or with the plan changed',
+	denominator: 'Escalations closed in the period',
+	unit: 'percent',
+	higherIsBetter: true,
+	sources: ['escalations'],
+	sql: (q) => `
+		SELECT grp, count(*) AS source_rows, count(*) AS den, count(*) FILTER (WHERE outcome IN ${inList(AGREED_OUTCOMES)}) AS num
+		FROM (${q.rows('escalations', { on: 'e.resolved_on' })})
+		GROUP BY grp`
+});
+
+/** Child protection meetings (metrics.md version 2) and, of them, conferences. */
+export const CP_MEETING_TYPES = ['strategy_discussion', 'icpc', 'rcpc', 'core_group'] as const;
+export const CONFERENCE_TYPES = ['icpc', 'rcpc'] as const;
+
+/**
+ * Invitations of partners (any sector but children's social care) to meetings of `types` held
+ * in the period: `den` the invitations, `num` those meeting `measure` too.
+ */
+function partnerInvitations(q: MetricSql, types: readonly string[], measure: string): string {
+	return `
+		SELECT grp, count(*) AS source_rows,
+			count(*) FILTER (WHERE invited AND partner) AS den,
+			count(*) FILTER (WHERE invited AND partner AND (${measure})) AS num
+		FROM (
+			SELECT *, d_sector IS DISTINCT FROM 'children_social_care' AS partner
+			FROM (${q.rows('meeting_attendance', { on: 'p.held_on', where: `p.meeting_type IN ${inList(types)}` })})
+		)
+		GROUP BY grp`;
+}
+
 export const icpcPartnerAttendancePct = defineMetric({
 	key: 'icpc_partner_attendance_pct',
 	title: 'Partner attendance at initial child protection conferences',
@@ -137,13 +227,31 @@ export const icpcPartnerAttendancePct = defineMetric({
 	unit: 'percent',
 	higherIsBetter: true,
 	sources: ['meeting_attendance'],
-	sql: (q) => `
-		SELECT grp, count(*) AS source_rows,
-			count(*) FILTER (WHERE invited AND partner) AS den,
-			count(*) FILTER (WHERE invited AND partner AND attended) AS num
-		FROM (
-			SELECT *, d_sector IS DISTINCT FROM 'children_social_care' AS partner
-			FROM (${q.rows('meeting_attendance', { on: 'p.held_on', where: `p.meeting_type = 'icpc'` })})
-		)
-		GROUP BY grp`
+	sql: (q) => partnerInvitations(q, ['icpc'], 'attended')
+});
+
+export const cpMeetingPartnerAttendancePct = defineMetric({
+	key: 'cp_meeting_partner_attendance_pct',
+	title: 'Partner attendance at child protection meetings',
+	definition:
+		'Of the invitations of partner agencies (any sector but children\'s social care) to child protection meetings held in the period (strategy discussions, initial and review child protection conferences, core groups), the percentage attended.',
+	numerator: 'Invitations of partners to child protection meetings held in the period that were attended',
+	denominator: 'Invitations of partners (not children\'s social care) to child protection meetings held in the period',
+	unit: 'percent',
+	higherIsBetter: true,
+	sources: ['meeting_attendance'],
+	sql: (q) => partnerInvitations(q, CP_MEETING_TYPES, 'attended')
+});
+
+export const conferenceReportsPct = defineMetric({
+	key: 'conference_reports_pct',
+	title: 'Partner reports submitted to conferences',
+	definition:
+		'Of the invitations of partner agencies (any sector but children\'s social care) to initial and review child protection conferences held in the period, the percentage for which the agency submitted a report. A report not recorded either way counts as not submitted.',
+	numerator: 'Invitations of partners to conferences held in the period with a report submitted',
+	denominator: 'Invitations of partners (not children\'s social care) to conferences held in the period',
+	unit: 'percent',
+	higherIsBetter: true,
+	sources: ['meeting_attendance'],
+	sql: (q) => partnerInvitations(q, CONFERENCE_TYPES, 'report_submitted IS TRUE')
 });

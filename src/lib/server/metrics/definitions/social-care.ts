@@ -5,10 +5,12 @@
  */
 import { defineMetric } from '../definition.ts';
 
-/** wd(started_on, completed_on) of an assessment, from the stored working-day numbers. */
 /** Working days of an assessment, wd(started_on, completed_on) (also the dashboard's distribution). */
 export const ASSESSMENT_WORKING_DAYS = 'd_completed_wdn - d_started_wdn';
 const assessmentWd = ASSESSMENT_WORKING_DAYS;
+
+/** The timescale of an assessment (metrics.md): 45 working days. */
+export const ASSESSMENT_LIMIT_WD = 45;
 
 export const assessment45wdPct = defineMetric({
 	key: 'assessment_45wd_pct',
@@ -21,7 +23,7 @@ export const assessment45wdPct = defineMetric({
 	higherIsBetter: true,
 	sources: ['assessments'],
 	sql: (q) => `
-		SELECT grp, count(*) AS source_rows, count(*) AS den, count(*) FILTER (WHERE ${assessmentWd} <= 45) AS num
+		SELECT grp, count(*) AS source_rows, count(*) AS den, count(*) FILTER (WHERE ${assessmentWd} <= ${ASSESSMENT_LIMIT_WD}) AS num
 		FROM (${q.rows('assessments', { on: 'e.completed_on' })})
 		GROUP BY grp`
 });
@@ -94,4 +96,21 @@ export const cpEnded2yPlusPct = defineMetric({
 			count(*) FILTER (WHERE ended_on >= CAST(started_on + INTERVAL 2 YEAR AS DATE)) AS num
 		FROM (${q.rows('cp_plans', { on: 'e.ended_on' })})
 		GROUP BY grp`
+});
+
+/** Still open at an end of ./events.ts `atEnd` (no completion, or one after it), beyond 45 working days. */
+export const ASSESSMENT_OPEN_OVER_45WD_AT = (end: string) =>
+	`started_on <= ${end}.at AND (completed_on IS NULL OR completed_on > ${end}.at) AND ${end}.at_wdn - d_started_wdn > ${ASSESSMENT_LIMIT_WD}`;
+
+export const assessmentsOpenOver45wdAtEnd = defineMetric({
+	key: 'assessments_open_over_45wd_at_end',
+	title: 'Assessments open beyond 45 working days at the end of the period',
+	definition:
+		'The number of assessments started on or before the period\'s last day, not completed by then (no completion date, or one after it), that had been open more than 45 working days at that day. A completion dated after the period has not happened yet at its end. By month, the number at each month\'s end.',
+	numerator: null,
+	denominator: null,
+	unit: 'count',
+	higherIsBetter: false,
+	sources: ['assessments'],
+	sql: (q) => q.atEnd('assessments', 'e.started_on', ASSESSMENT_OPEN_OVER_45WD_AT)
 });
