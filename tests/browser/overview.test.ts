@@ -10,6 +10,7 @@ import { cli, cliMetrics, expectedText } from './expected.ts';
 import { openWarehouse } from '../../src/lib/server/warehouse/warehouse.ts';
 import { latestEventDate } from '../../src/lib/server/metrics/priorities.ts';
 import type { MetricKey } from '../../src/lib/server/metrics/keys.ts';
+import { last12, londonToday } from '../../src/lib/server/dashboard/period.ts';
 
 let context: BrowserContext;
 let page: Page;
@@ -68,6 +69,28 @@ describe('overview', () => {
 			compared++;
 		}
 		expect(compared).toBeGreaterThanOrEqual(3);
+	});
+
+	it("shows the drift panel's counts at the end of the last 12 months as the command line computes them, suppressed, each linking to its detail", async () => {
+		const w = await openWarehouse(inject('cliWarehouse'));
+		const latest = await latestEventDate(w);
+		await w.close();
+		const period = last12(latest, londonToday());
+		const metrics = await cliMetrics(period);
+		await page.goto(inject('baseURL'));
+		const panel = page.locator('section', { has: page.locator('#drift-heading') });
+		await panel.screenshot({ path: screenshotPath('overview-drift') });
+		const keys: MetricKey[] = ['assessments_open_over_45wd_at_end', 'info_requests_overdue_at_end', 'escalations_open_at_end', 'audit_actions_overdue_at_end'];
+		for (const key of keys) {
+			const figure = (await panel.locator(`[data-metric="${key}"]`).innerText()).trim().split(/\s+/)[0];
+			expect(figure, key).toBe(expectedText(key, metrics[key]));
+			const card = panel.locator('section', { has: page.locator(`[data-metric="${key}"]`) });
+			const href = await card.getByRole('link', { name: /^Detail/ }).getAttribute('href');
+			expect((await page.request.get(`${inject('baseURL')}${href}`)).status(), `${key}: ${href}`).toBe(200);
+		}
+		// The chart has its table: one row a month, one column a count.
+		const table = panel.locator('table').first();
+		expect(await table.locator('tbody tr').count()).toBe(12);
 	});
 
 	it('says the filters do not apply to it, with no filter bar, and keeps them for the other pages', async () => {

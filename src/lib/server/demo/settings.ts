@@ -38,7 +38,8 @@ const PRIORITIES: readonly PriorityDef[] = [
 	{ id: 'P05', title: 'Partners at initial child protection conferences', metric: 'icpc_partner_attendance_pct', target: 85, direction: 'higher_is_better', owner: AGENCY.icb },
 	{ id: 'P06', title: 'Professional disagreements resolved, median days', metric: 'escalation_resolution_median_days', target: 21, direction: 'lower_is_better', owner: AGENCY.police },
 	{ id: 'P07', title: 'Audit actions completed on time', metric: 'audit_actions_on_time_pct', target: 80, direction: 'higher_is_better', owner: null },
-	{ id: 'P08', title: 'Front door decisions within one working day', metric: 'referral_decision_1wd_pct', target: 95, direction: 'higher_is_better', owner: AGENCY.csc, retired: true }
+	{ id: 'P08', title: 'Front door decisions within one working day', metric: 'referral_decision_1wd_pct', target: 95, direction: 'higher_is_better', owner: AGENCY.csc, retired: true },
+	{ id: 'P09', title: 'Requests for information acknowledged within one working day', metric: 'info_request_ack_1wd_pct', target: 75, direction: 'higher_is_better', owner: AGENCY.police }
 ];
 
 export function priorityRows(plan: SettingsPlan): SettingsRow[] {
