@@ -1,6 +1,8 @@
 /** The JSON API answers bad filters with 400 and a message, and never shows a small count. */
 import { describe, expect, inject, it } from 'vitest';
 import { sessionCookie } from './browser.ts';
+import { METRIC_KEYS, type MetricKey } from '../../src/lib/server/metrics/keys.ts';
+import { REGISTRY } from '../../src/lib/server/metrics/registry.ts';
 
 const get = async (query: string) => {
 	const response = await fetch(`${inject('baseURL')}/api/metrics${query}`, { headers: { cookie: sessionCookie('viewer') } });
@@ -11,12 +13,16 @@ describe('GET /api/metrics', () => {
 	it('answers every metric, suppressed, for the default period', async () => {
 		const { status, body } = await get('');
 		expect(status).toBe(200);
-		expect(body).toMatchObject({ metrics_version: 1, disclosure: { profile: 'dashboard', threshold: 5 } });
+		expect(body).toMatchObject({ metrics_version: 2, disclosure: { profile: 'dashboard', threshold: 5 } });
 		const metrics = body.metrics as Record<string, { value: { value: number | null; symbol: string | null }; numerator: { value: number | null } }>;
-		expect(Object.keys(metrics)).toHaveLength(19);
+		// Every key of metrics.md version 2, in the registry's order.
+		expect(Object.keys(metrics)).toEqual([...METRIC_KEYS]);
+		expect(Object.keys(metrics)).toHaveLength(28);
 		for (const [key, m] of Object.entries(metrics)) {
 			const n = m.numerator.value;
 			if (n !== null) expect(n === 0 || n > 5, `${key} numerator ${n}`).toBe(true);
+			// A count (the counts at the end, children known to 3 or more agencies) is never shown from 1 to 5.
+			if (REGISTRY[key as MetricKey].kind === 'count' && m.value.value !== null) expect(m.value.value === 0 || m.value.value > 5, `${key} ${m.value.value}`).toBe(true);
 		}
 	});
 
