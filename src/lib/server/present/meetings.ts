@@ -4,36 +4,36 @@
  *
  * ## What is shown together, and how it is protected
  * Every count of the page is a sum of the same invitations of partners to child protection
- * meetings held in the period, cut several ways, so the page's figures are protected
+ * meetings held in the period, cut several ways, so the page's counts are protected
  * TOGETHER, in one run of disclosure control's line engine (`protectLines`, what
- * `suppressTable` runs on): each "these add up to that" the page shows is a line.
- * - **By agency and meeting type**, three tables (invited, attended, not attended), each with
- *   row totals (an agency's invitations), column totals (a meeting type's: the table by
- *   meeting type) and the grand total (the headline's): their rows, columns and margins
- *   are lines, and so is every "invited = attended + not attended", cell by cell and total
- *   by total (not attended is shown, so attended beside invited never gives away a hidden one).
- * - **By sector**: the sectors' cells are the sums of their agencies' cells (the names of
- *   the agencies of a sector are public): each sector × meeting type, and each sector's total,
- *   is a line with its agencies'; the sectors add up to the meeting types' totals and the
- *   grand total, which are the agency tables' own figures (one figure, shown in both).
+ * `suppressTable` runs on; `protectMeetings` builds the lines): each "these add up to that"
+ * the page shows is a line.
+ * - **By agency and meeting type**, two tables (invited, attended), each with row totals (an
+ *   agency's invitations), column totals (a meeting type's: the table by meeting type) and
+ *   the grand total (the headline's): their rows, columns and margins are lines.
+ * - **Not attended** is shown for each agency and in all (agencies invited but absent): a
+ *   column with its total, and for each agency and in all, invited = attended + not
+ *   attended. Where the page shows no count not attended (a meeting type, a cell, a sector,
+ *   a month), attended beside invited is the complement of a ratio, which the spec leaves
+ *   shown (docs/disclosure.md, "Limits"), as it leaves reports not submitted.
+ * - **By sector**: a sector's invitations (and those attended) are the sum of its agencies'
+ *   (which agency is in which sector is public): a line with them; the sectors add up to the
+ *   grand total, the agency tables' own figure (one figure, shown in both).
  * - **By month** (the trend of `cp_meeting_partner_attendance_pct`, its months' numerators
- *   and denominators from the metric layer's breakdown): each month's invited, attended and
- *   not attended, with the grand totals (the same figures again) and month by month
- *   invited = attended + not attended.
- * - **Reports to conferences by agency**: per agency, invitations to conferences (its ICPC
- *   and RCPC cells of the invited table: a line with them), reports submitted and not
- *   submitted (the rest, shown too): each column with its total, and invited = submitted +
- *   not submitted per agency and in total. The total invited to conferences is the sum of
- *   the ICPC and RCPC totals (a line too).
+ *   and denominators from the metric layer's breakdown): the months add up to the grand
+ *   totals (the same figures again).
+ * - **Reports to conferences by agency**: an agency's invitations to conferences are its ICPC
+ *   and RCPC cells of the invited table (a line with them), and the reports submitted a
+ *   column with its total; the total invited to conferences is the sum of the ICPC and RCPC
+ *   totals (a line too).
  * - **Headline figures** are not protected apart: their numerators and denominators ARE the
  *   tables' figures (the grand totals; the ICPC column's totals; the reports' totals), shown
  *   or `c` as the tables have them, and the figure is `c` when either is. The page data's
  *   metrics must count what the tables count (the dashboard tests hold them to it): a
  *   mismatch is a bug, and throws rather than show two versions of one figure.
- * - **Agencies invited but absent** (each agency's invitations and those not attended, the
- *   agency tables' row totals) are ordered by their SHOWN figures only: the count not
- *   attended (highest first), then the share, then the name; a `c` sorts after every shown
- *   figure, by name, so the order says nothing about a value that is not shown.
+ * - **Agencies invited but absent** are ordered by their SHOWN figures only (`orderByShown`):
+ *   the count not attended (most first), then the share, then the name; a `c` sorts after
+ *   every shown figure, by name, so the order says nothing about a value that is not shown.
  */
 import type { BarChartData, GridData, TableColumn, TableData, TableRow, TrendChartData } from '../../components/charts/types.ts';
 import { CONFERENCE_TYPES, CP_MEETING_TYPES, NO_SECTOR, sectorTable, type MeetingsData, type MeetingsKey } from '../dashboard/meetings.ts';
@@ -52,22 +52,25 @@ export interface MeetingsOptions {
 	agencies: AgencyNames;
 }
 
-/** Invitations, those attended and not, and the shares, of one cell or total. */
+/** Invitations and those attended, and the share attended, of one cell or total. */
 export interface Attendance {
 	invited: Shown;
 	attended: Shown;
-	absent: Shown;
 	/** Attended as a percentage of invited. */
 	attendedPct: Shown;
+}
+
+/** An agency's, or all agencies', invitations: with those not attended, which the page shows for them. */
+export interface AttendanceAndAbsence extends Attendance {
+	absent: Shown;
 	/** Not attended as a percentage of invited. */
 	absentPct: Shown;
 }
 
-/** Invitations to conferences, those with a report submitted and not, and the share submitted. */
+/** Invitations to conferences, those with a report submitted, and the share. */
 export interface Reports {
 	invited: Shown;
 	submitted: Shown;
-	notSubmitted: Shown;
 	submittedPct: Shown;
 }
 
@@ -84,14 +87,14 @@ export interface MeetingsView {
 	period: { from: string; to: string };
 	threshold: number;
 	/** Every invitation of a partner to a child protection meeting in the period (the tables' grand totals). */
-	all: Attendance;
+	all: AttendanceAndAbsence;
 	headlines: Record<'cpMeetings' | 'icpc' | 'reports', ShownHeadline>;
 	/** By meeting type, in `CP_MEETING_TYPES` order. */
 	types: { type: string; label: string; figures: Attendance }[];
 	/** By agency, in the page data's order (by code); `byType` in `CP_MEETING_TYPES` order. */
-	agencies: { agency: string; name: string; sector: string; byType: Attendance[]; all: Attendance; reports: Reports }[];
-	/** By sector (the code list's order); `byType` as above. */
-	sectors: { sector: string; label: string; byType: Attendance[]; all: Attendance }[];
+	agencies: { agency: string; name: string; sector: string; byType: Attendance[]; all: AttendanceAndAbsence; reports: Reports }[];
+	/** By sector (the code list's order). */
+	sectors: { sector: string; label: string; all: Attendance }[];
 	/** By month of the period (the trend of `cp_meeting_partner_attendance_pct`). */
 	months: { month: string; figures: Attendance }[];
 	/** Reports to conferences, all agencies. */
@@ -144,7 +147,7 @@ class Problem {
 	}
 }
 
-const MEASURES = ['invited', 'attended', 'absent'] as const;
+const MEASURES = ['invited', 'attended'] as const;
 type Measure = (typeof MEASURES)[number];
 const sum = (ns: readonly number[]) => ns.reduce((a, n) => a + n, 0);
 const range = (n: number) => [...Array(n).keys()];
@@ -167,18 +170,17 @@ export function protectMeetings(data: MeetingsData, policy: DisclosurePolicy) {
 	const inv = countsOf(invited);
 	const att = countsOf(attended);
 	const rep = countsOf(reports);
-	const abs = inv.map((row, r) =>
-		row.map((n, c) => {
+	inv.forEach((row, r) =>
+		row.forEach((n, c) => {
 			if (att[r][c] > n || rep[r][c] > n) throw new Error('attended and reports are part of the invitations');
-			return n - att[r][c];
 		})
 	);
-	const counts: Record<Measure, number[][]> = { invited: inv, attended: att, absent: abs };
+	const counts: Record<Measure, number[][]> = { invited: inv, attended: att };
 	const A = inv.length;
 	const T = CP_MEETING_TYPES.length;
 	const p = new Problem();
 
-	// By agency × meeting type, each measure a table with its totals.
+	// By agency × meeting type, invited and attended, each a table with its totals.
 	const agency = {} as Record<Measure, Block>;
 	for (const m of MEASURES) {
 		const k = counts[m];
@@ -192,14 +194,15 @@ export function protectMeetings(data: MeetingsData, policy: DisclosurePolicy) {
 		p.line([...rows, total]);
 		p.line([...columns, total]);
 	}
-	const parts = (b: Record<Measure, number>) => p.line([b.attended, b.absent, b.invited]);
-	const each = (pick: (b: Block) => number) => parts({ invited: pick(agency.invited), attended: pick(agency.attended), absent: pick(agency.absent) });
-	for (const r of range(A)) for (const c of range(T)) each((b) => b.cells[r][c]);
-	for (const r of range(A)) each((b) => b.rows[r]);
-	for (const c of range(T)) each((b) => b.columns[c]);
-	each((b) => b.total);
 
-	// By sector: sums of the sector's agencies; columns and grand total shared with the agency tables.
+	// Not attended, by agency and in all: a column with its total, and invited = attended + not attended.
+	const absentRows = range(A).map((r) => p.add(sum(inv[r]) - sum(att[r])));
+	const absentTotal = p.add(sum(inv.flat()) - sum(att.flat()));
+	p.line([...absentRows, absentTotal]);
+	range(A).forEach((r) => p.line([agency.attended.rows[r], absentRows[r], agency.invited.rows[r]]));
+	p.line([agency.attended.total, absentTotal, agency.invited.total]);
+
+	// By sector: each sector's invitations are the sum of its agencies'; the sectors add up to the grand total.
 	const sectorOf = (code: string) => {
 		const s = data.sectorOf[code];
 		if (s === undefined) throw new Error(`no sector given for agency ${code}`);
@@ -207,96 +210,71 @@ export function protectMeetings(data: MeetingsData, policy: DisclosurePolicy) {
 	};
 	const sectorRows = sectorTable(invited, data.sectorOf).rows;
 	const agenciesOf = sectorRows.map((s) => range(A).filter((r) => sectorOf(invited.rows[r]) === s));
-	const sector = {} as Record<Measure, Block>;
+	const sector = {} as Record<Measure, number[]>;
 	for (const m of MEASURES) {
-		const k = counts[m];
 		const a = agency[m];
-		const cells = agenciesOf.map((rs) => range(T).map((c) => p.add(sum(rs.map((r) => k[r][c])))));
-		const rows = agenciesOf.map((rs) => p.add(sum(rs.map((r) => sum(k[r])))));
-		sector[m] = { cells, rows, columns: a.columns, total: a.total };
-		agenciesOf.forEach((rs, s) => {
-			p.line([...cells[s], rows[s]]);
-			for (const c of range(T)) p.line([...rs.map((r) => a.cells[r][c]), cells[s][c]]);
-			p.line([...rs.map((r) => a.rows[r]), rows[s]]);
-		});
-		for (const c of range(T)) p.line([...cells.map((row) => row[c]), a.columns[c]]);
-		p.line([...rows, a.total]);
-	}
-	for (const s of range(sectorRows.length)) {
-		for (const c of range(T)) parts({ invited: sector.invited.cells[s][c], attended: sector.attended.cells[s][c], absent: sector.absent.cells[s][c] });
-		parts({ invited: sector.invited.rows[s], attended: sector.attended.rows[s], absent: sector.absent.rows[s] });
+		sector[m] = agenciesOf.map((rs) => p.add(sum(rs.map((r) => p.values[a.rows[r]]))));
+		agenciesOf.forEach((rs, s) => p.line([...rs.map((r) => a.rows[r]), sector[m][s]]));
+		p.line([...sector[m], a.total]);
 	}
 
 	// By month: the metric's numerator and denominator of each month; the months add up to the grand totals.
 	const monthCounts = data.trend.map((m) => {
 		const v = m.metrics.cp_meeting_partner_attendance_pct;
-		const [n, d] = [v.numerator ?? 0, v.denominator ?? 0];
-		return { invited: d, attended: n, absent: d - n };
+		return { invited: v.denominator ?? 0, attended: v.numerator ?? 0 };
 	});
 	for (const m of MEASURES) {
 		if (sum(monthCounts.map((x) => x[m])) !== p.values[agency[m].total]) throw new Error(`the months' ${m} do not add up to the tables' total`);
 	}
-	const month = monthCounts.map((x) => ({ invited: p.add(x.invited), attended: p.add(x.attended), absent: p.add(x.absent) }));
+	const month = monthCounts.map((x) => ({ invited: p.add(x.invited), attended: p.add(x.attended) }));
 	for (const m of MEASURES) p.line([...month.map((x) => x[m]), agency[m].total]);
-	for (const x of month) parts(x);
 
 	// Reports to conferences by agency: invited to conferences = its ICPC and RCPC invitations.
 	const conf = CONFERENCE_TYPES.map((t) => CP_MEETING_TYPES.indexOf(t));
-	const report = range(A).map((r) => {
-		const ic = sum(conf.map((c) => inv[r][c]));
-		const s = sum(conf.map((c) => rep[r][c]));
-		return { invited: p.add(ic), submitted: p.add(s), notSubmitted: p.add(ic - s) };
-	});
+	const report = range(A).map((r) => ({ invited: p.add(sum(conf.map((c) => inv[r][c]))), submitted: p.add(sum(conf.map((c) => rep[r][c]))) }));
 	const reportTotal = {
-		invited: p.add(sum(range(A).map((r) => p.values[report[r].invited]))),
-		submitted: p.add(sum(range(A).map((r) => p.values[report[r].submitted]))),
-		notSubmitted: p.add(sum(range(A).map((r) => p.values[report[r].notSubmitted])))
+		invited: p.add(sum(report.map((x) => p.values[x.invited]))),
+		submitted: p.add(sum(report.map((x) => p.values[x.submitted])))
 	};
-	for (const k of ['invited', 'submitted', 'notSubmitted'] as const) p.line([...report.map((x) => x[k]), reportTotal[k]]);
-	for (const x of [...report, reportTotal]) p.line([x.submitted, x.notSubmitted, x.invited]);
+	for (const k of ['invited', 'submitted'] as const) p.line([...report.map((x) => x[k]), reportTotal[k]]);
 	report.forEach((x, r) => p.line([...conf.map((c) => agency.invited.cells[r][c]), x.invited]));
 	p.line([...conf.map((c) => agency.invited.columns[c]), reportTotal.invited]);
 
 	const hidden = protectLines({ values: p.values, lines: p.lines }, p.values.map((v) => isSmall(v, policy)));
 	const show = (i: number): Shown => showCount(p.values[i], hidden[i], policy);
-	const attendance = (i: Record<Measure, number>): Attendance => ({
-		invited: show(i.invited),
-		attended: show(i.attended),
-		absent: show(i.absent),
-		attendedPct: shareOf(show(i.attended), show(i.invited), { count: p.values[i.attended], base: p.values[i.invited] }, policy),
-		absentPct: shareOf(show(i.absent), show(i.invited), { count: p.values[i.absent], base: p.values[i.invited] }, policy)
+	const share = (count: number, base: number) => shareOf(show(count), show(base), { count: p.values[count], base: p.values[base] }, policy);
+	const attendance = (i: Record<Measure, number>): Attendance => ({ invited: show(i.invited), attended: show(i.attended), attendedPct: share(i.attended, i.invited) });
+	const withAbsence = (i: Record<Measure, number>, absent: number): AttendanceAndAbsence => ({
+		...attendance(i),
+		absent: show(absent),
+		absentPct: share(absent, i.invited)
 	});
-	const of = (blocks: Record<Measure, Block>, pick: (b: Block) => number) =>
-		attendance({ invited: pick(blocks.invited), attended: pick(blocks.attended), absent: pick(blocks.absent) });
-	const reportsOf = (x: { invited: number; submitted: number; notSubmitted: number }): Reports => ({
+	const of = (blocks: Record<Measure, Block>, pick: (b: Block) => number) => ({ invited: pick(blocks.invited), attended: pick(blocks.attended) });
+	const reportsOf = (x: { invited: number; submitted: number }): Reports => ({
 		invited: show(x.invited),
 		submitted: show(x.submitted),
-		notSubmitted: show(x.notSubmitted),
-		submittedPct: shareOf(show(x.submitted), show(x.invited), { count: p.values[x.submitted], base: p.values[x.invited] }, policy)
+		submittedPct: share(x.submitted, x.invited)
 	});
 	/** A figure with the unrounded count it stands for. */
 	const counted = (i: number) => ({ shown: show(i), count: p.values[i] });
+	const icpc = CP_MEETING_TYPES.indexOf('icpc');
 	return {
-		all: of(agency, (b) => b.total),
-		types: range(T).map((c) => of(agency, (b) => b.columns[c])),
+		all: withAbsence(of(agency, (b) => b.total), absentTotal),
+		types: range(T).map((c) => attendance(of(agency, (b) => b.columns[c]))),
 		agencies: range(A).map((r) => ({
-			byType: range(T).map((c) => of(agency, (b) => b.cells[r][c])),
-			all: of(agency, (b) => b.rows[r]),
+			byType: range(T).map((c) => attendance(of(agency, (b) => b.cells[r][c]))),
+			all: withAbsence(of(agency, (b) => b.rows[r]), absentRows[r]),
 			reports: reportsOf(report[r])
 		})),
-		sectors: sectorRows.map((s, i) => ({
-			sector: s,
-			byType: range(T).map((c) => of(sector, (b) => b.cells[i][c])),
-			all: of(sector, (b) => b.rows[i])
-		})),
+		sectors: sectorRows.map((s, i) => ({ sector: s, all: attendance({ invited: sector.invited[i], attended: sector.attended[i] }) })),
 		months: month.map((x) => attendance(x)),
 		reports: reportsOf(reportTotal),
 		/** The headlines' counts: the figures above, with their unrounded counts. */
 		counts: {
 			attended: counted(agency.attended.total),
 			invited: counted(agency.invited.total),
-			icpcAttended: counted(agency.attended.columns[CP_MEETING_TYPES.indexOf('icpc')]),
-			icpcInvited: counted(agency.invited.columns[CP_MEETING_TYPES.indexOf('icpc')]),
+			icpcAttended: counted(agency.attended.columns[icpc]),
+			icpcInvited: counted(agency.invited.columns[icpc]),
 			reportsSubmitted: counted(reportTotal.submitted),
 			reportsInvited: counted(reportTotal.invited)
 		},
@@ -348,10 +326,9 @@ const pct = { unit: '%', decimals: 1 } as const;
 const ATTENDANCE_COLUMNS: TableColumn[] = [
 	{ label: 'Invited', decimals: 0 },
 	{ label: 'Attended', decimals: 0 },
-	{ label: 'Not attended', decimals: 0 },
 	{ label: '% attended', ...pct }
 ];
-const attendanceCells = (a: Attendance) => [a.invited, a.attended, a.absent, a.attendedPct];
+const attendanceCells = (a: Attendance) => [a.invited, a.attended, a.attendedPct];
 const PCT_NOTE = 'A percentage is worked out from the counts shown beside it, and is not shown where either count is not.';
 
 function monthWords(month: string): string {
@@ -496,7 +473,6 @@ export function presentMeetings(data: MeetingsData, policy: DisclosurePolicy, op
 					columns: [
 						{ label: 'Invited to conferences', decimals: 0 },
 						{ label: 'Report submitted', decimals: 0 },
-						{ label: 'No report', decimals: 0 },
 						{ label: '% with a report', ...pct }
 					],
 					rows: [
@@ -504,7 +480,7 @@ export function presentMeetings(data: MeetingsData, policy: DisclosurePolicy, op
 						{ header: allAgencies, cells: reportCells(shown.reports) }
 					],
 					notes: [
-						`Invitations to initial and review child protection conferences held in the period. A report not recorded either way counts as not submitted (no report). ${PCT_NOTE}`
+						`Invitations to initial and review child protection conferences held in the period. A report not recorded either way counts as not submitted. ${PCT_NOTE}`
 					]
 				}
 			},
@@ -537,5 +513,5 @@ export function presentMeetings(data: MeetingsData, policy: DisclosurePolicy, op
 }
 
 function reportCells(r: Reports): Shown[] {
-	return [r.invited, r.submitted, r.notSubmitted, r.submittedPct];
+	return [r.invited, r.submitted, r.submittedPct];
 }
