@@ -368,6 +368,15 @@ describe('presentMeetings, from hand-made page data', () => {
 		expect(police.byType.map((f) => f.attended.value ?? f.attended.symbol)).toEqual([39, 15, 'c', 24]);
 		// A cell's complement (the one core group missed of 25) is no figure the page shows: the spec leaves it (docs/disclosure.md, Limits).
 		expect(police.byType[3]).toEqual({ invited: shown(25), attended: shown(24), attendedPct: shown(96) });
+		// The counts behind the heat map, a row per agency and meeting type it was invited to (VOL: ICPCs and RCPCs only).
+		const counts = view.charts.byAgency.counts.rows;
+		expect(counts.find((r) => r.header === 'Police: core groups')?.cells).toEqual([shown(25), shown(24), shown(96)]);
+		expect(counts.find((r) => r.header === 'Police: all child protection meetings')?.cells).toEqual([shown(91), C, C]);
+		expect(counts.filter((r) => r.header.startsWith('Charity: ')).map((r) => r.header)).toEqual([
+			'Charity: initial conferences (ICPCs)',
+			'Charity: review conferences (RCPCs)',
+			'Charity: all child protection meetings'
+		]);
 	});
 
 	it('the headline\'s numerators and denominators are the tables\' totals (one figure, shown or c in both)', () => {

@@ -119,6 +119,14 @@ export const MEETING_TYPE_WORDS: Readonly<Record<string, string>> = {
 	core_group: 'Core groups'
 };
 
+/** Meeting types in running words (after an agency's name). */
+const MEETING_TYPE_INLINE: Readonly<Record<string, string>> = {
+	strategy_discussion: 'strategy discussions',
+	icpc: 'initial conferences (ICPCs)',
+	rcpc: 'review conferences (RCPCs)',
+	core_group: 'core groups'
+};
+
 export function sectorWords(sector: string): string {
 	return sector === NO_SECTOR ? 'Sector not recorded' : groupLabel('sector', sector, sector);
 }
@@ -375,13 +383,13 @@ export function presentMeetings(data: MeetingsData, policy: DisclosurePolicy, op
 
 	// Agency × meeting type: the counts, one row per agency and meeting type it was invited to.
 	const countRows: TableRow[] = [];
-	for (const a of agencies) {
+	agencies.forEach((a, r) => {
 		a.byType.forEach((figures, t) => {
-			if (data.byAgency.invited.counts[agencies.indexOf(a)][t] === 0) return;
-			countRows.push({ header: `${a.name}: ${typeLabels[t].toLowerCase()}`, cells: attendanceCells(figures) });
+			if (data.byAgency.invited.counts[r][t] === 0) return;
+			countRows.push({ header: `${a.name}: ${MEETING_TYPE_INLINE[CP_MEETING_TYPES[t]]}`, cells: attendanceCells(figures) });
 		});
 		countRows.push({ header: `${a.name}: all child protection meetings`, cells: attendanceCells(a.all) });
-	}
+	});
 
 	return {
 		period: data.period,
