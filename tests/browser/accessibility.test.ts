@@ -11,6 +11,7 @@ export const PAGES: [string, Role | null][] = [
 	['/need', 'viewer'],
 	['/response', 'viewer'],
 	['/escalation', 'viewer'],
+	['/meetings', 'viewer'],
 	['/audits', 'viewer'],
 	['/metrics/re_referrals_12m_pct', 'viewer'],
 	['/data', 'viewer'],

@@ -64,7 +64,7 @@ async function shownThreshold(): Promise<number> {
 
 /**
  * Headline figures that a page holds to a table shown beside them (present/escalation.ts,
- * present/audits.ts, present/need.ts): shown as `c` when that table had to suppress a count
+ * present/audits.ts, present/need.ts, present/meetings.ts): shown as `c` when that table had to suppress a count
  * they would give away, whatever their own counts.
  */
 const HELD_TO_A_TABLE: Partial<Record<MetricKey, string>> = {
@@ -72,7 +72,10 @@ const HELD_TO_A_TABLE: Partial<Record<MetricKey, string>> = {
 	escalations_stage3_pct: 'held to the table by stage',
 	audits_good_or_better_pct: 'held to the table of grades by month',
 	audit_actions_on_time_pct: 'held to the table of actions due',
-	multi_agency_children_pct: 'withheld beside the table of agencies sharing children'
+	multi_agency_children_pct: 'withheld beside the table of agencies sharing children',
+	cp_meeting_partner_attendance_pct: 'held to the tables of invitations by agency (with those not attended)',
+	icpc_partner_attendance_pct: 'held to the tables of invitations by agency and meeting type',
+	conference_reports_pct: 'held to the table of reports by agency'
 };
 
 /** The count of each count field of a metric (for a median, how many values it is the median of). */
@@ -163,6 +166,13 @@ describe('figures equal the command line after suppression', () => {
 		expect(await compare('/metrics/referrals_per_10k', `?area=${area}`, 'figures-metric-area')).toBe(1);
 		const quarter = await page.locator('#filter-period option[value^="q:"]').nth(1).getAttribute('value');
 		expect(await compare('/metrics/contacts_per_10k', `?period=${quarter}`, 'figures-metric-quarter')).toBe(1);
+	});
+
+	it('on Meetings, for the last 12 months and under an area filter', async () => {
+		expect(await compare('/meetings', '', 'figures-meetings')).toBeGreaterThanOrEqual(2);
+		await page.goto(`${inject('baseURL')}/meetings`);
+		const area = await page.locator('#filter-area option').nth(1).getAttribute('value');
+		expect(await compare('/meetings', `?area=${area}`, 'figures-meetings-area')).toBeGreaterThanOrEqual(1);
 	});
 
 	it('on Local need, under an area filter', async () => {

@@ -2,7 +2,7 @@
 import { describe, expect, inject, it } from 'vitest';
 import { sessionCookie } from './browser.ts';
 
-const ROUTES = ['/', '/need', '/response', '/escalation', '/audits', '/data', '/metrics/re_referrals_12m_pct', '/api/metrics', '/account', '/settings/priorities', '/no-such-page', '/login'];
+const ROUTES = ['/', '/need', '/response', '/escalation', '/meetings', '/audits', '/data', '/metrics/re_referrals_12m_pct', '/api/metrics', '/account', '/settings/priorities', '/no-such-page', '/login'];
 
 describe('security headers', () => {
 	it.each(ROUTES)('%s carries the CSP and the other headers, and no-store', async (route) => {

@@ -7,6 +7,7 @@ export { auditsPage, type AuditsData } from './audits.ts';
 export { dataPage, type DataPageData, type Freshness } from './data.ts';
 export { escalationPage, type EscalationData } from './escalation.ts';
 export { filterOptions, type FilterOptions, type NamedAgency, type NamedArea } from './filters.ts';
+export { meetingsPage, sectorTable, type MeetingsData } from './meetings.ts';
 export { metricPage, type Breakdown, type BreakdownGroup, type MetricPageData, type MetricPageOptions } from './metric.ts';
 export { metricInfo, type MetricInfo, type MonthMetrics, type SeriesPoint } from './metrics.ts';
 export { needPage, NEED_DIMENSIONS, type AreaRates, type NeedData, type NeedDimension } from './need.ts';

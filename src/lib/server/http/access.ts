@@ -35,6 +35,7 @@ export const ROUTE_ACCESS: Readonly<Record<string, MethodRules>> = Object.freeze
 	'/(app)/need': page('view'),
 	'/(app)/response': page('view'),
 	'/(app)/escalation': page('view'),
+	'/(app)/meetings': page('view'),
 	'/(app)/audits': page('view'),
 	'/(app)/metrics/[key]': page('view'),
 	'/(app)/data': page('view'),

@@ -202,18 +202,35 @@ export const CP_MEETING_TYPES = ['strategy_discussion', 'icpc', 'rcpc', 'core_gr
 export const CONFERENCE_TYPES = ['icpc', 'rcpc'] as const;
 
 /**
- * Invitations of partners (any sector but children's social care) to meetings of `types` held
- * in the period: `den` the invitations, `num` those meeting `measure` too.
+ * A partner: an agency of any sector but children's social care (a row whose agency has no
+ * sector counts as a partner). The one definition, also the dashboard's (/meetings).
+ */
+export const PARTNER = `d_sector IS DISTINCT FROM 'children_social_care'`;
+
+/** An attendance row the partner metrics count: an invitation of a partner. */
+export const PARTNER_INVITATION = `(invited AND ${PARTNER})`;
+
+/** Of those, attended (`cp_meeting_partner_attendance_pct`, `icpc_partner_attendance_pct`). */
+export const ATTENDED = 'attended';
+
+/** Of those, with a report submitted (`conference_reports_pct`): a null report counts as not submitted. */
+export const REPORT_SUBMITTED = 'report_submitted IS TRUE';
+
+/** Attendance rows of meetings of `types` held in the period, each with its meeting's type and date. */
+export function meetingAttendanceRows(q: MetricSql, types: readonly string[]): string {
+	return q.rows('meeting_attendance', { on: 'p.held_on', where: `p.meeting_type IN ${inList(types)}` });
+}
+
+/**
+ * Invitations of partners to meetings of `types` held in the period: `den` the invitations,
+ * `num` those meeting `measure` too.
  */
 function partnerInvitations(q: MetricSql, types: readonly string[], measure: string): string {
 	return `
 		SELECT grp, count(*) AS source_rows,
-			count(*) FILTER (WHERE invited AND partner) AS den,
-			count(*) FILTER (WHERE invited AND partner AND (${measure})) AS num
-		FROM (
-			SELECT *, d_sector IS DISTINCT FROM 'children_social_care' AS partner
-			FROM (${q.rows('meeting_attendance', { on: 'p.held_on', where: `p.meeting_type IN ${inList(types)}` })})
-		)
+			count(*) FILTER (WHERE ${PARTNER_INVITATION}) AS den,
+			count(*) FILTER (WHERE ${PARTNER_INVITATION} AND (${measure})) AS num
+		FROM (${meetingAttendanceRows(q, types)})
 		GROUP BY grp`;
 }
 
@@ -227,7 +244,7 @@ export const icpcPartnerAttendancePct = defineMetric({
 	unit: 'percent',
 	higherIsBetter: true,
 	sources: ['meeting_attendance'],
-	sql: (q) => partnerInvitations(q, ['icpc'], 'attended')
+	sql: (q) => partnerInvitations(q, ['icpc'], ATTENDED)
 });
 
 export const cpMeetingPartnerAttendancePct = defineMetric({
@@ -240,7 +257,7 @@ export const cpMeetingPartnerAttendancePct = defineMetric({
 	unit: 'percent',
 	higherIsBetter: true,
 	sources: ['meeting_attendance'],
-	sql: (q) => partnerInvitations(q, CP_MEETING_TYPES, 'attended')
+	sql: (q) => partnerInvitations(q, CP_MEETING_TYPES, ATTENDED)
 });
 
 export const conferenceReportsPct = defineMetric({
@@ -253,5 +270,5 @@ export const conferenceReportsPct = defineMetric({
 	unit: 'percent',
 	higherIsBetter: true,
 	sources: ['meeting_attendance'],
-	sql: (q) => partnerInvitations(q, CONFERENCE_TYPES, 'report_submitted IS TRUE')
+	sql: (q) => partnerInvitations(q, CONFERENCE_TYPES, REPORT_SUBMITTED)
 });
