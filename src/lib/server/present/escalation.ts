@@ -28,8 +28,10 @@
  *   `protectLines`, the engine of `suppressTable`). A total suppressed for one table is so
  *   suppressed in the others, and each table is protected against it (a column total
  *   suppressed to protect one table's cell, where `suppressTable` on each table alone would
- *   have shown it in the other, is what this prevents). The median days to close is `c` over
- *   1 to the threshold escalations (the total may be `c` for more, to protect a table).
+ *   have shown it in the other, is what this prevents). Counts that do not add up to one
+ *   total (a bug upstream) hide every non-zero figure of the three. The median days to close
+ *   is `c` over 1 to the threshold escalations (the total may be `c` for more, to protect a
+ *   table).
  * - **The share closed with agreement**: the headline (and its months, in the one
  *   `suppressBreakdowns` call) held to the outcome tables: its denominator shown only when
  *   the shared total is, its numerator (agreed and plan changed) only when the shown outcome
@@ -39,7 +41,7 @@
  * - **Open at each month's end**: each month is a position of its own (they do not add up),
  *   so each is a count standing alone, as is the headline (the last month's position).
  *
- * Helpers that the audits page shares are exported from here.
+ * Helpers that the audits and response pages share are exported from here.
  */
 import type { HistogramData, ShownValue, TableColumn, TableData, TableRow, TrendChartData, GridData } from '../../components/charts/types.ts';
 import type { EscalationData } from '../dashboard/escalation.ts';
@@ -287,8 +289,9 @@ export interface ShownClosed {
  * two tables by outcome (same columns) each with its row totals, sharing their outcome totals
  * and, with the bins, their grand total. Lines: the bins with the total; each table's rows
  * with their totals, its columns with the shared outcome totals, its row totals with the
- * shared total; the outcome totals with the shared total. Throws when the counts do not add
- * up to one total (a bug upstream: the page's data is one snapshot).
+ * shared total; the outcome totals with the shared total. Should the counts not add up to one
+ * total (a bug upstream: the page's data is one snapshot), every non-zero figure of the three
+ * is suppressed (`hiddenTable`).
  */
 export function protectClosed(resolution: CountTable, byCategory: CountTable, byPair: CountTable, policy: DisclosurePolicy): ShownClosed {
 	checkPolicy(policy);
@@ -300,7 +303,8 @@ export function protectClosed(resolution: CountTable, byCategory: CountTable, by
 	const outcomeTotals = columnSums(byCategory);
 	const total = bins.reduce((a, n) => a + n, 0);
 	if (grandTotal(byCategory) !== total || grandTotal(byPair) !== total || columnSums(byPair).join() !== outcomeTotals.join()) {
-		throw new Error('the escalations closed do not add up to one total in the time to close and the outcome tables');
+		// Cannot happen with one snapshot's data; should it, no table may undo another's protection.
+		return { resolution: hiddenTable(resolution), byCategory: hiddenTable(byCategory), byPair: hiddenTable(byPair) };
 	}
 	const values: number[] = [];
 	const add = (n: number) => values.push(n) - 1;
@@ -497,7 +501,8 @@ export function presentEscalation(data: EscalationData, policy: DisclosurePolicy
 				})
 			},
 			byPair: {
-				grid: { rows: pairNames, columns: outcomeWords, cells: byPair.cells, rowLabel: 'Raised by → raised with', columnLabel: 'Outcome', valueLabel: 'escalations closed' },
+				// Agencies by their codes in the grid (two names do not fit beside it); the table gives the names.
+				grid: { rows: outcomeByPair.pairs.map((p) => `${p.by} → ${p.with}`), columns: outcomeWords, cells: byPair.cells, rowLabel: 'Raised by → raised with', columnLabel: 'Outcome', valueLabel: 'escalations closed' },
 				table: countTableData(byPair, {
 					rowHeader: 'Raised by → raised with',
 					rows: pairNames,
