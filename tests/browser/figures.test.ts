@@ -70,6 +70,7 @@ async function shownThreshold(): Promise<number> {
 const HELD_TO_A_TABLE: Partial<Record<MetricKey, string>> = {
 	escalations_per_100_referrals: 'held to the tables of escalations raised',
 	escalations_stage3_pct: 'held to the table by stage',
+	escalations_agreed_pct: 'held to the tables of outcomes',
 	audits_good_or_better_pct: 'held to the table of grades by month',
 	audit_actions_on_time_pct: 'held to the table of actions due',
 	multi_agency_children_pct: 'withheld beside the table of agencies sharing children',

@@ -112,6 +112,9 @@ describe('over the demo partnership', () => {
 		expect(sum(page.requestsByResponder.requests)).toBe(page.figures.info_request_on_time_pct.denominator);
 		expect(sum(page.requestsByResponder.answered)).toBe(page.figures.info_request_on_time_pct.numerator);
 		expect(page.figures.info_request_on_time_pct.denominator).toBeGreaterThan(0);
+		expect(sum(page.requestsByResponder.acknowledged)).toBe(page.figures.info_request_ack_1wd_pct.numerator);
+		expect(page.figures.info_request_ack_1wd_pct.denominator).toBe(page.figures.info_request_on_time_pct.denominator);
+		expect(sum(page.overdueAtEnd)).toBe(page.figures.info_requests_overdue_at_end.value);
 	});
 
 	it('escalation: the tables add up to the metrics', async () => {
@@ -123,6 +126,11 @@ describe('over the demo partnership', () => {
 		expect(sum(page.stageByCategory, '3') + sum(page.stageByCategory, '4')).toBe(page.figures.escalations_stage3_pct.numerator);
 		expect(sum(page.between)).toBe(raised);
 		expect(sum(page.resolutionDays)).toBe(page.figures.escalation_resolution_median_days.n);
+		const agreed = page.figures.escalations_agreed_pct;
+		expect(agreed.denominator).toBeGreaterThan(0);
+		expect(sum(page.outcomeByCategory)).toBe(agreed.denominator);
+		expect(sum(page.outcomeByPair.table)).toBe(agreed.denominator);
+		expect(sum(page.outcomeByCategory, 'agreed') + sum(page.outcomeByCategory, 'plan_changed')).toBe(agreed.numerator);
 	});
 
 	it('audits: the tables add up to the metrics', async () => {

@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { escalation, expectMetric, extract, K1, K2, K3, K6, referral } from '../metrics/test-fixtures.ts';
 import { createTestWarehouse, type TestWarehouse } from '../metrics/test-helpers.ts';
-import { escalationPage, RESOLUTION_BINS } from './escalation.ts';
+import { AGREED_COLUMNS, escalationPage, OUTCOMES, RESOLUTION_BINS } from './escalation.ts';
 
 const APRIL = { from: '2024-04-01', to: '2024-04-30' };
 
@@ -13,12 +13,13 @@ const DATA = extract({
 	],
 	escalations: [
 		// Raised in April (K1, K2, K6 live in A1, K3 in A2).
-		escalation({ escalation_id: 'e1', child_id: K1, raised_by_agency_code: 'POL', raised_with_agency_code: 'CSC', raised_on: '2024-04-05', highest_stage: 3, resolved_on: '2024-04-15' }), // 10 days
+		escalation({ escalation_id: 'e1', child_id: K1, raised_by_agency_code: 'POL', raised_with_agency_code: 'CSC', raised_on: '2024-04-05', highest_stage: 3, resolved_on: '2024-04-15', outcome: 'agreed' }), // 10 days
 		escalation({ escalation_id: 'e2', child_id: K2, raised_by_agency_code: 'SCH', raised_with_agency_code: 'CSC', raised_on: '2024-04-20', highest_stage: 1, category: 'communication' }), // open
-		escalation({ escalation_id: 'e3', child_id: K6, raised_by_agency_code: 'CSC', raised_with_agency_code: 'POL', raised_on: '2024-04-01', highest_stage: 2, resolved_on: '2024-04-30' }), // 29 days
-		escalation({ escalation_id: 'e7', child_id: K3, raised_by_agency_code: 'POL', raised_with_agency_code: 'SCH', raised_on: '2024-04-10', highest_stage: 4, resolved_on: '2024-04-10', category: 'information_sharing' }), // 0 days
-		// Raised before April: closed in it (38 days), or still open at its end.
-		escalation({ escalation_id: 'e4', child_id: K1, raised_by_agency_code: 'POL', raised_with_agency_code: 'HLT', raised_on: '2024-03-01', highest_stage: 4, resolved_on: '2024-04-08', category: 'plan_progress' }),
+		escalation({ escalation_id: 'e3', child_id: K6, raised_by_agency_code: 'CSC', raised_with_agency_code: 'POL', raised_on: '2024-04-01', highest_stage: 2, resolved_on: '2024-04-30', outcome: 'withdrawn' }), // 29 days
+		escalation({ escalation_id: 'e7', child_id: K3, raised_by_agency_code: 'POL', raised_with_agency_code: 'SCH', raised_on: '2024-04-10', highest_stage: 4, resolved_on: '2024-04-10', category: 'information_sharing', outcome: 'plan_changed' }), // 0 days
+		// Raised before April: closed in it (38 and 28 days), or still open at its end.
+		escalation({ escalation_id: 'e4', child_id: K1, raised_by_agency_code: 'POL', raised_with_agency_code: 'HLT', raised_on: '2024-03-01', highest_stage: 4, resolved_on: '2024-04-08', category: 'plan_progress', outcome: 'unresolved' }),
+		escalation({ escalation_id: 'e8', child_id: K1, raised_by_agency_code: 'POL', raised_with_agency_code: 'CSC', raised_on: '2024-03-25', highest_stage: 2, resolved_on: '2024-04-22', category: 'communication', outcome: 'agreed' }),
 		escalation({ escalation_id: 'e5', child_id: K2, raised_by_agency_code: 'HLT', raised_with_agency_code: 'POL', raised_on: '2024-02-01', highest_stage: 2, category: 'other' }),
 		// Raised in May: out, and not open at April's end.
 		escalation({ escalation_id: 'e6', child_id: K1, raised_by_agency_code: 'POL', raised_with_agency_code: 'CSC', raised_on: '2024-05-02', highest_stage: 1 })
@@ -36,7 +37,8 @@ describe('escalationPage', () => {
 		const { figures } = await escalationPage(t.warehouse, APRIL);
 		expectMetric(figures.escalations_per_100_referrals, { value: 200, numerator: 4, denominator: 2 });
 		expectMetric(figures.escalations_stage3_pct, { value: 50, numerator: 2, denominator: 4 });
-		expectMetric(figures.escalation_resolution_median_days, { value: 19.5, n: 4 }); // 0, 10, 29, 38
+		expectMetric(figures.escalation_resolution_median_days, { value: 28, n: 5 }); // 0, 10, 28, 29, 38
+		expectMetric(figures.escalations_agreed_pct, { value: 60, numerator: 3, denominator: 5 }); // e1, e8 agreed, e7 plan changed
 		expectMetric(figures.escalations_open_at_end, { value: 2 }); // e2, e5
 	});
 
@@ -73,14 +75,14 @@ describe('escalationPage', () => {
 		const { resolutionDays: r } = await escalationPage(t.warehouse, APRIL);
 		expect(RESOLUTION_BINS.map((b) => b.label)).toEqual(['0–7', '8–14', '15–21', '22–28', '29–56', '57–90', '91+']);
 		expect(r).toMatchObject({ columns: ['escalations'], rowTotals: false, columnTotals: true });
-		expect(r.counts.map((c) => c[0])).toEqual([1, 1, 0, 0, 2, 0, 0]); // e7; e1; e3 and e4
+		expect(r.counts.map((c) => c[0])).toEqual([1, 1, 0, 1, 2, 0, 0]); // e7; e1; e8; e3 and e4
 	});
 
 	it('trend: open at each month\'s end', async () => {
 		const { trend } = await escalationPage(t.warehouse, { from: '2024-03-01', to: '2024-05-31' });
-		// End of March: e4, e5; April: e2, e5; May: e2, e5, e6.
+		// End of March: e4, e5, e8; April: e2, e5; May: e2, e5, e6.
 		expect(trend.map((m) => [m.month, m.metrics.escalations_open_at_end.value])).toEqual([
-			['2024-03', 2],
+			['2024-03', 3],
 			['2024-04', 2],
 			['2024-05', 3]
 		]);
@@ -89,7 +91,56 @@ describe('escalationPage', () => {
 	it('under an agency filter: escalations it raised or received', async () => {
 		const page = await escalationPage(t.warehouse, { ...APRIL, agency: 'CSC' });
 		expect(page.between).toMatchObject({ rows: ['CSC', 'POL', 'SCH'], columns: ['CSC', 'POL'], counts: [[0, 1], [1, 0], [1, 0]] });
-		expect(page.resolutionDays.counts.map((c) => c[0])).toEqual([0, 1, 0, 0, 1, 0, 0]); // e1, e3
+		expect(page.resolutionDays.counts.map((c) => c[0])).toEqual([0, 1, 0, 1, 1, 0, 0]); // e1, e8, e3
+		// Closed: e1, e8 (POL → CSC, agreed) and e3 (CSC → POL, withdrawn).
+		expect(page.outcomeByPair.pairs).toEqual([{ by: 'CSC', with: 'POL' }, { by: 'POL', with: 'CSC' }]);
+		expect(page.outcomeByPair.table.counts).toEqual([[0, 0, 1, 0], [2, 0, 0, 0]]);
+		expect(page.outcomeByCategory.counts[0]).toEqual([1, 0, 1, 0]); // threshold: e1, e3
+		expect(page.outcomeByCategory.counts[4]).toEqual([1, 0, 0, 0]); // communication: e8
+		expectMetric(page.figures.escalations_agreed_pct, { value: 200 / 3, numerator: 2, denominator: 3 });
+	});
+
+	it('outcomes of the escalations closed in the period, by category and by agency pair', async () => {
+		const page = await escalationPage(t.warehouse, APRIL);
+		expect(OUTCOMES).toEqual(['agreed', 'plan_changed', 'withdrawn', 'unresolved']);
+		expect(AGREED_COLUMNS).toEqual([0, 1]);
+		const c = page.outcomeByCategory;
+		expect(c).toMatchObject({ rows: ['threshold', 'plan_progress', 'roles_responsibilities', 'information_sharing', 'communication', 'other'], columns: [...OUTCOMES], rowTotals: true, columnTotals: true });
+		expect(c.counts).toEqual([
+			[1, 0, 1, 0], // threshold: e1 agreed, e3 withdrawn
+			[0, 0, 0, 1], // plan progress: e4 unresolved
+			[0, 0, 0, 0],
+			[0, 1, 0, 0], // information sharing: e7 plan changed
+			[1, 0, 0, 0], // communication: e8 agreed
+			[0, 0, 0, 0]
+		]);
+		const p = page.outcomeByPair;
+		expect(p.pairs).toEqual([
+			{ by: 'CSC', with: 'POL' },
+			{ by: 'POL', with: 'CSC' },
+			{ by: 'POL', with: 'HLT' },
+			{ by: 'POL', with: 'SCH' }
+		]);
+		expect(p.table).toEqual({
+			rows: ['CSC → POL', 'POL → CSC', 'POL → HLT', 'POL → SCH'],
+			columns: [...OUTCOMES],
+			counts: [
+				[0, 0, 1, 0], // e3
+				[2, 0, 0, 0], // e1, e8
+				[0, 0, 0, 1], // e4
+				[0, 1, 0, 0] // e7
+			],
+			rowTotals: true,
+			columnTotals: true
+		});
+		// Held to the metric: every outcome total the same in both tables; all of them its denominator (and the
+		// time to close's total), the agreed ones its numerator.
+		const columnTotals = (t: { counts: (number | null)[][] }) => OUTCOMES.map((_, j) => t.counts.reduce((a, row) => a + (row[j] ?? 0), 0));
+		expect(columnTotals(c)).toEqual(columnTotals(p.table));
+		const m = page.figures.escalations_agreed_pct;
+		expect(columnTotals(c).reduce((a, n) => a + n, 0)).toBe(m.denominator);
+		expect(AGREED_COLUMNS.reduce((a, j) => a + columnTotals(c)[j], 0)).toBe(m.numerator);
+		expect(page.resolutionDays.counts.reduce((a, row) => a + (row[0] ?? 0), 0)).toBe(m.denominator);
 	});
 
 	it('under an area filter: escalations about the area\'s children', async () => {

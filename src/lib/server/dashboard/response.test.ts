@@ -31,13 +31,20 @@ const DATA = extract({
 		request({ request_id: 'q1', child_id: K1, requesting_agency_code: 'CSC', responding_agency_code: 'HLT', priority: 'urgent', requested_at: '2024-04-10 10:00:00', responded_at: '2024-04-11 10:00:00' }),
 		request({ request_id: 'q2', child_id: K1, requesting_agency_code: 'CSC', responding_agency_code: 'HLT', priority: 'urgent', requested_at: '2024-04-10 10:00:00', responded_at: '2024-04-11 10:01:00' }),
 		// Routine: 5 working days on time (Tuesday to the next Tuesday), 6 late.
-		request({ request_id: 'q3', child_id: K2, requesting_agency_code: 'POL', responding_agency_code: 'HLT', priority: 'routine', requested_at: '2024-04-02 09:00:00', responded_at: '2024-04-09 17:00:00' }),
-		request({ request_id: 'q4', child_id: K2, requesting_agency_code: 'POL', responding_agency_code: 'HLT', priority: 'routine', requested_at: '2024-04-02 09:00:00', responded_at: '2024-04-10 09:00:00' }),
-		// Unanswered: late.
+		// q3 acknowledged the next working day; q4 two working days later (late), its answer later still.
+		request({ request_id: 'q3', child_id: K2, requesting_agency_code: 'POL', responding_agency_code: 'HLT', priority: 'routine', requested_at: '2024-04-02 09:00:00', acknowledged_at: '2024-04-03 08:00:00', responded_at: '2024-04-09 17:00:00' }),
+		request({ request_id: 'q4', child_id: K2, requesting_agency_code: 'POL', responding_agency_code: 'HLT', priority: 'routine', requested_at: '2024-04-02 09:00:00', acknowledged_at: '2024-04-04 09:00:00', responded_at: '2024-04-10 09:00:00' }),
+		// Unanswered: late, not acknowledged; overdue at the end of 30 April (wd(Sat 20, Tue 30) = 7 > 5).
 		request({ request_id: 'q5', child_id: K3, requesting_agency_code: 'HLT', responding_agency_code: 'POL', priority: 'routine', requested_at: '2024-04-20 10:00:00' }),
-		// Requested in April, answered in May: counts, on its recorded time.
+		// Requested in April, answered in May: counts, on its recorded time; acknowledged by that answer
+		// within 1 working day. At the end of 30 April it is not answered, but not yet overdue (due 22:00 on 1 May).
 		request({ request_id: 'q6', child_id: null, requesting_agency_code: 'SCH', responding_agency_code: 'CSC', priority: 'urgent', requested_at: '2024-04-30 22:00:00', responded_at: '2024-05-01 08:00:00' }),
-		request({ request_id: 'q7', child_id: K3, requesting_agency_code: 'CSC', responding_agency_code: 'POL', priority: 'routine', requested_at: '2024-05-01 10:00:00' }) // May: out
+		request({ request_id: 'q7', child_id: K3, requesting_agency_code: 'CSC', responding_agency_code: 'POL', priority: 'routine', requested_at: '2024-05-01 10:00:00' }), // May: out
+		// Requested before April (out of the period's requests), still overdue at its end: q8 never answered,
+		// q9 answered in May (not by the end). q10 answered in April: not overdue.
+		request({ request_id: 'q8', child_id: K3, requesting_agency_code: 'SCH', responding_agency_code: 'HLT', priority: 'urgent', requested_at: '2024-03-28 09:00:00' }),
+		request({ request_id: 'q9', child_id: K1, requesting_agency_code: 'CSC', responding_agency_code: 'HLT', priority: 'routine', requested_at: '2024-03-20 09:00:00', responded_at: '2024-05-03 09:00:00' }),
+		request({ request_id: 'q10', child_id: K2, requesting_agency_code: 'POL', responding_agency_code: 'HLT', priority: 'routine', requested_at: '2024-03-25 09:00:00', responded_at: '2024-04-15 09:00:00' })
 	]
 });
 
@@ -73,9 +80,9 @@ describe('responsePage', () => {
 		expectMetric(page.figures.assessment_median_wd, { value: 45, n: 7 });
 	});
 
-	it('information requests on time by responding agency and priority', async () => {
+	it('information requests acknowledged and answered on time by responding agency and priority', async () => {
 		const page = await responsePage(t.warehouse, APRIL);
-		const { answered, requests } = page.requestsByResponder;
+		const { acknowledged, answered, requests } = page.requestsByResponder;
 		expect(requests).toEqual({
 			rows: ['CSC', 'HLT', 'POL'],
 			columns: ['urgent', 'routine'],
@@ -93,6 +100,40 @@ describe('responsePage', () => {
 			[0, 0]
 		]);
 		expectMetric(page.figures.info_request_on_time_pct, { value: 50, numerator: 3, denominator: 6 });
+		// Acknowledged within 1 working day: q6 (by its answer), q1 and q2 (by their answers), q3; not q4 (2), q5 (never).
+		expect(acknowledged).toMatchObject({ rows: requests.rows, columns: requests.columns, rowTotals: true, columnTotals: true });
+		expect(acknowledged.counts).toEqual([
+			[1, 0],
+			[2, 1],
+			[0, 0]
+		]);
+		expectMetric(page.figures.info_request_ack_1wd_pct, { value: (100 * 4) / 6, numerator: 4, denominator: 6 });
+		// The grand totals are the metrics' numerators and denominator.
+		const total = (t: { counts: (number | null)[][] }) => t.counts.flat().reduce<number>((a, n) => a + (n ?? 0), 0);
+		expect([total(acknowledged), total(answered), total(requests)]).toEqual([4, 3, 6]);
+		expect(page.trend[0].metrics.info_request_ack_1wd_pct).toEqual(page.figures.info_request_ack_1wd_pct);
+	});
+
+	it('information requests overdue at the end of the period, by the agency asked and priority', async () => {
+		const page = await responsePage(t.warehouse, APRIL);
+		// q8 (HLT, urgent), q9 (HLT, routine), q5 (POL, routine); CSC is asked q6, not yet overdue.
+		expect(page.overdueAtEnd).toEqual({
+			rows: ['CSC', 'HLT', 'POL'],
+			columns: ['urgent', 'routine'],
+			counts: [
+				[0, 0],
+				[1, 1],
+				[0, 1]
+			],
+			rowTotals: true,
+			columnTotals: true
+		});
+		expectMetric(page.figures.info_requests_overdue_at_end, { value: 3, numerator: null, denominator: null });
+		// At the end of 1 April: q8 (overdue since 29 March) and q9 (wd(20 March, 1 April) = 6: Good Friday and Easter
+		// Monday are off); not q10 (wd(25 March, 1 April) = 3); none yet made in April.
+		const first = await responsePage(t.warehouse, { from: '2024-04-01', to: '2024-04-01' });
+		expect(first.overdueAtEnd).toMatchObject({ rows: ['HLT'], counts: [[1, 1]] });
+		expectMetric(first.figures.info_requests_overdue_at_end, { value: 2 });
 	});
 
 	it('figures and monthly trend from the metrics', async () => {
@@ -103,7 +144,16 @@ describe('responsePage', () => {
 		expect(page.trend[0].month).toBe('2024-04');
 		expect(page.trend[0].metrics.assessment_45wd_pct).toEqual(page.figures.assessment_45wd_pct);
 		expect(Object.keys(page.figures).sort()).toEqual(
-			['assessment_45wd_pct', 'assessment_median_wd', 'icpc_15wd_pct', 'info_request_median_hours', 'info_request_on_time_pct', 'referral_decision_1wd_pct'].sort()
+			[
+				'assessment_45wd_pct',
+				'assessment_median_wd',
+				'icpc_15wd_pct',
+				'info_request_ack_1wd_pct',
+				'info_request_median_hours',
+				'info_request_on_time_pct',
+				'info_requests_overdue_at_end',
+				'referral_decision_1wd_pct'
+			].sort()
 		);
 	});
 
@@ -114,6 +164,10 @@ describe('responsePage', () => {
 		// q3 and q4 (POL asks HLT), q5 (HLT asks POL).
 		expect(page.requestsByResponder.requests).toMatchObject({ rows: ['HLT', 'POL'], counts: [[0, 2], [0, 1]] });
 		expect(page.requestsByResponder.answered.counts).toEqual([[0, 1], [0, 0]]);
+		expect(page.requestsByResponder.acknowledged.counts).toEqual([[0, 1], [0, 0]]); // q3
+		// Overdue: q5 only (q10, POL asks HLT, was answered in April); each request in the row of the agency asked.
+		expect(page.overdueAtEnd).toMatchObject({ rows: ['HLT', 'POL'], counts: [[0, 0], [0, 1]] });
+		expectMetric(page.figures.info_requests_overdue_at_end, { value: 1 });
 	});
 
 	it('under an area filter: the area\'s children (A2: K3)', async () => {
@@ -121,5 +175,8 @@ describe('responsePage', () => {
 		const d = page.assessmentDurations!;
 		expect(d.counts.map((c) => c[0])).toEqual([0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 0]); // a5 (46) and a6 (60)
 		expect(page.requestsByResponder.requests).toMatchObject({ rows: ['POL'], counts: [[0, 1]] }); // q5
+		// Overdue: q8 (K3, HLT asked, requested in March) and q5.
+		expect(page.overdueAtEnd).toMatchObject({ rows: ['HLT', 'POL'], counts: [[1, 0], [0, 1]] });
+		expectMetric(page.figures.info_requests_overdue_at_end, { value: 2 });
 	});
 });

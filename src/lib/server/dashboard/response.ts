@@ -1,15 +1,18 @@
 /**
  * Response times (`/response`): decisions within one working day, assessments within 45
  * working days and how long they took, conferences within 15 working days, information
- * requests answered on time by the agency asked.
+ * requests acknowledged within 1 working day and answered on time by the agency asked, and
+ * those overdue at the period's end.
  *
  * The figures and the trend are `computeMetrics`. The distribution of assessment durations
  * and the requests by responding agency count the rows those metrics count, through
  * `MetricSql.rows`, with the metrics' own measures (working days from the stored
- * working-day numbers; the on-time rule of `info_request_on_time_pct`); the tests hold the
- * totals to the metrics' numerators and denominators.
+ * working-day numbers; the rules of `info_request_ack_1wd_pct` and
+ * `info_request_on_time_pct`); the requests overdue at the end by the agency asked are the
+ * rows `info_requests_overdue_at_end` counts (`MetricSql.rowsOpenAtEnd` with its own
+ * condition). The tests hold the totals to the metrics' numerators, denominators and counts.
  */
-import { INFO_REQUEST_ON_TIME } from '../metrics/definitions/partnership.ts';
+import { INFO_REQUEST_ACK_1WD, INFO_REQUEST_ON_TIME, INFO_REQUEST_OVERDUE_OPEN_AT } from '../metrics/definitions/partnership.ts';
 import { ASSESSMENT_WORKING_DAYS } from '../metrics/definitions/social-care.ts';
 import type { CountTable } from '../disclosure/types.ts';
 import type { MetricSet } from '../metrics/compute.ts';
@@ -35,8 +38,10 @@ const KEYS = [
 	'assessment_45wd_pct',
 	'assessment_median_wd',
 	'icpc_15wd_pct',
+	'info_request_ack_1wd_pct',
 	'info_request_on_time_pct',
-	'info_request_median_hours'
+	'info_request_median_hours',
+	'info_requests_overdue_at_end'
 ] as const;
 type ResponseKey = (typeof KEYS)[number];
 
@@ -59,12 +64,21 @@ export interface ResponseData extends PageScope {
 	assessmentDurations: CountTable | null;
 	/**
 	 * Information requests made in the period, by the agency asked (rows) and priority
-	 * (columns `urgent`, `routine`): `answered` those answered on time, `requests` all.
-	 * Row and column totals shown in both; the grand total of `requests` is the denominator of
-	 * `info_request_on_time_pct`, of `answered` its numerator. `answered` is a part of
-	 * `requests` cell by cell (the late ones are the difference).
+	 * (columns `urgent`, `routine`): `acknowledged` those with a first reply within 1 working
+	 * day, `answered` those answered on time, `requests` all. Row and column totals shown in
+	 * each; the grand total of `requests` is the denominator of `info_request_ack_1wd_pct` and
+	 * of `info_request_on_time_pct`, of `acknowledged` and `answered` their numerators. Each of
+	 * `acknowledged` and `answered` is a part of `requests` cell by cell (the late ones are the
+	 * difference); they are not parts of each other.
 	 */
-	requestsByResponder: { answered: CountTable; requests: CountTable };
+	requestsByResponder: { acknowledged: CountTable; answered: CountTable; requests: CountTable };
+	/**
+	 * Information requests overdue at the end of `to` (the rows of `info_requests_overdue_at_end`),
+	 * by the agency asked (rows: the agencies of `requestsByResponder` and any other with a
+	 * request overdue) and priority (columns). Row and column totals shown; each request is in
+	 * one row and one column, so the grand total is the headline count.
+	 */
+	overdueAtEnd: CountTable;
 }
 
 /** The page's data, every part of it from the same committed data (`Warehouse.snapshot`). */
@@ -86,7 +100,7 @@ async function responsePageIn(warehouse: Warehouse, query: DashboardQuery): Prom
 		});
 		return countTable({ rows: ASSESSMENT_BINS.map((b) => b.label), columns: ['assessments'], rowTotals: false, columnTotals: true }, counted, 'n');
 	};
-	const [all, byMonth, assessmentDurations, requests] = await Promise.all([
+	const [all, byMonth, assessmentDurations, requests, overdue] = await Promise.all([
 		metrics.set(q),
 		metrics.groups(q, 'month'),
 		durations(),
@@ -94,7 +108,13 @@ async function responsePageIn(warehouse: Warehouse, query: DashboardQuery): Prom
 			source: ms.rows('info_requests', { on: 'e.d_requested_on' }),
 			row: 'responding_agency_code',
 			column: 'priority',
-			measures: { answered: ON_TIME, requests: true }
+			measures: { acknowledged: INFO_REQUEST_ACK_1WD, answered: ON_TIME, requests: true }
+		}),
+		crossCount(warehouse, q, {
+			source: ms.rowsOpenAtEnd('info_requests', 'e.d_requested_on', INFO_REQUEST_OVERDUE_OPEN_AT),
+			row: 'responding_agency_code',
+			column: 'priority',
+			measures: { overdue: true }
 		})
 	]);
 	const layout = { rows: labelsOf(requests, 'row'), columns: REQUEST_PRIORITIES, rowTotals: true, columnTotals: true };
@@ -103,6 +123,11 @@ async function responsePageIn(warehouse: Warehouse, query: DashboardQuery): Prom
 		figures: all,
 		trend: monthly(byMonth),
 		assessmentDurations,
-		requestsByResponder: { answered: countTable(layout, requests, 'answered'), requests: countTable(layout, requests, 'requests') }
+		requestsByResponder: {
+			acknowledged: countTable(layout, requests, 'acknowledged'),
+			answered: countTable(layout, requests, 'answered'),
+			requests: countTable(layout, requests, 'requests')
+		},
+		overdueAtEnd: countTable({ ...layout, rows: [...new Set([...layout.rows, ...labelsOf(overdue, 'row')])].sort() }, overdue, 'overdue')
 	};
 }

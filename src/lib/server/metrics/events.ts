@@ -181,9 +181,7 @@ export class MetricSql {
 	 */
 	atEnd(scopeName: ScopeName, opened: string, openAt: (end: string) => string): string {
 		const rows = this.rows(scopeName, { on: opened, within: 'any' });
-		const points = this.by === 'month' ? this.monthEnds() : `SELECT 'end' AS grp, ${this.to} AS at`;
-		const ends = `SELECT p.grp, p.at, c.number AS at_wdn, epoch_us(CAST(CAST(p.at + 1 AS DATE) AS TIMESTAMPTZ)) AS next_us
-			FROM (${points}) p LEFT JOIN calendar c ON c.day = p.at`;
+		const ends = this.ends(this.by === 'month' ? this.monthEnds() : this.endOfTo());
 		if (this.by === 'month') {
 			// Each month its own position; every month sees every row of the table.
 			return `
@@ -197,6 +195,30 @@ export class MetricSql {
 			SELECT r.grp, count(*) AS source_rows, count(*) FILTER (WHERE ${openAt('ends')}) AS num
 			FROM r CROSS JOIN ends
 			GROUP BY r.grp`;
+	}
+
+	/**
+	 * The rows themselves that `atEnd` counts at the end of `to` (whatever the breakdown): the
+	 * rows of `scope` under the filters, whatever their date, meeting `openAt(end)` at the end
+	 * of `to`, with the scope's columns (and `grp`). For a page's own tables of a count at the
+	 * end, so that they count the rows the metric counts, under one definition.
+	 */
+	rowsOpenAtEnd(scopeName: ScopeName, opened: string, openAt: (end: string) => string): string {
+		const rows = this.rows(scopeName, { on: opened, within: 'any' });
+		return `
+			WITH r AS (${rows}), ends AS (${this.ends(this.endOfTo())})
+			SELECT r.* FROM r CROSS JOIN ends WHERE ${openAt('ends')}`;
+	}
+
+	/** The one position at the end of `to`. */
+	private endOfTo(): string {
+		return `SELECT 'end' AS grp, ${this.to} AS at`;
+	}
+
+	/** Positions (`grp`, `at`) with `at_wdn` and `next_us`, as `atEnd`'s conditions take them. */
+	private ends(points: string): string {
+		return `SELECT p.grp, p.at, c.number AS at_wdn, epoch_us(CAST(CAST(p.at + 1 AS DATE) AS TIMESTAMPTZ)) AS next_us
+			FROM (${points}) p LEFT JOIN calendar c ON c.day = p.at`;
 	}
 
 	/** The group of a row of `scope` whose event date is `on`. */

@@ -19,19 +19,36 @@
  *   suppression when it is 1 to the threshold already), so the two agree; should they ever
  *   not, the second table is shown with every non-zero figure suppressed (`hiddenTable`)
  *   rather than undo the first one's protection.
- * - **Time to close** (`resolutionDays`): one `suppressTable` (bins and their total). The
- *   median is `c` over 1 to the threshold escalations, which is exactly when that total is.
+ * - **The escalations closed in the period**, shown three ways: by days to close
+ *   (`resolutionDays`), by category and outcome (`outcomeByCategory`) and by agency pair and
+ *   outcome (`outcomeByPair`). The three share one total (the escalations closed), and the
+ *   two outcome tables share their outcome totals: the same figures in several places, so
+ *   one figure each, suppressed together (`protectClosed`: the bins with the total, each
+ *   outcome table's rows, columns and margins, over the shared figures; disclosure control's
+ *   `protectLines`, the engine of `suppressTable`). A total suppressed for one table is so
+ *   suppressed in the others, and each table is protected against it (a column total
+ *   suppressed to protect one table's cell, where `suppressTable` on each table alone would
+ *   have shown it in the other, is what this prevents). Counts that do not add up to one
+ *   total (a bug upstream) hide every non-zero figure of the three. The median days to close
+ *   is `c` over 1 to the threshold escalations (the total may be `c` for more, to protect a
+ *   table).
+ * - **The share closed with agreement**: the headline (and its months, in the one
+ *   `suppressBreakdowns` call) held to the outcome tables: its denominator shown only when
+ *   the shared total is, its numerator (agreed and plan changed) only when the shown outcome
+ *   totals give it (`knownPart`). A row's share agreed is derived from the row's SHOWN
+ *   figures (its agreed and plan changed cells, or its total less the others), `c` when they
+ *   do not give it.
  * - **Open at each month's end**: each month is a position of its own (they do not add up),
  *   so each is a count standing alone, as is the headline (the last month's position).
  *
- * Helpers that the audits page shares are exported from here.
+ * Helpers that the audits and response pages share are exported from here.
  */
 import type { HistogramData, ShownValue, TableColumn, TableData, TableRow, TrendChartData, GridData } from '../../components/charts/types.ts';
 import type { EscalationData } from '../dashboard/escalation.ts';
-import { RESOLUTION_BINS, STAGES } from '../dashboard/escalation.ts';
+import { AGREED_COLUMNS, OUTCOMES, RESOLUTION_BINS, STAGES } from '../dashboard/escalation.ts';
 import { metricInfo, type MetricInfo } from '../dashboard/metrics.ts';
 import type { Benchmark } from '../dashboard/settings.ts';
-import { metricSeries, suppressBreakdowns, suppressCount, suppressTable } from '../disclosure/index.ts';
+import { checkPolicy, isSmall, metricSeries, protectLines, showCount, suppressBreakdowns, suppressCount, suppressTable } from '../disclosure/index.ts';
 import type { GroupedResult, WholeResult } from '../disclosure/index.ts';
 import type { CountTable, DisclosurePolicy, Shown, ShownMetric, ShownTable } from '../disclosure/types.ts';
 import type { MetricKey } from '../metrics/keys.ts';
@@ -220,15 +237,105 @@ export interface EscalationView {
 		/** With the number closed in the period, as the time-to-close table shows it. */
 		medianDays: ShownHeadline & { closed: Shown };
 		openAtEnd: ShownHeadline;
+		/** Held to the table of outcomes by category. */
+		agreed: ShownHeadline;
 	};
-	trend: { per100: TrendChartData; openAtEnd: TrendChartData };
+	trend: { per100: TrendChartData; openAtEnd: TrendChartData; agreed: TrendChartData };
 	stageByCategory: { grid: GridData; table: TableData };
 	between: { grid: GridData; table: TableData };
 	resolution: { histogram: HistogramData; table: TableData; closed: Shown };
+	/** Escalations closed in the period by outcome: by category and by agency pair (each with a share agreed). */
+	outcomes: { byCategory: { grid: GridData; table: TableData }; byPair: { grid: GridData; table: TableData } };
 }
 
 /** Escalation categories in words (extract-format.md's codes). */
 const CATEGORY_WORDS: Record<string, string> = { roles_responsibilities: 'Roles and responsibilities' };
+
+const OUTCOME_WORDS: Record<(typeof OUTCOMES)[number], string> = {
+	agreed: 'Agreed',
+	plan_changed: 'Plan changed',
+	withdrawn: 'Withdrawn',
+	unresolved: 'Unresolved'
+};
+
+/**
+ * The share closed with agreement of each row of a shown outcome table, and of its totals:
+ * from the row's SHOWN figures only (`knownPart`), `c` when they do not give it.
+ */
+function agreedShares(table: CountTable, shown: ShownTable, policy: DisclosurePolicy): { cells: Shown[]; total: Shown } {
+	const share = (counts: readonly number[], cells: readonly Shown[], total: Shown): Shown => {
+		const all = counts.reduce((a, n) => a + n, 0);
+		const agreed = knownPart(counts, cells, AGREED_COLUMNS, { count: all, shown: total });
+		const count = derivedCount(agreed, policy);
+		return shareOf(count, total, { count: agreed ?? 0, base: all }, policy);
+	};
+	const rows = table.counts.map((row) => row.map((n) => n ?? 0));
+	return {
+		cells: rows.map((row, r) => share(row, shown.cells[r], shown.rowTotals?.[r] ?? suppressed())),
+		total: share(columnSums(table), shown.columnTotals ?? [], shown.total ?? suppressed())
+	};
+}
+
+/** The escalations closed as shown: by days to close, and by outcome two ways (see the module's comment). */
+export interface ShownClosed {
+	/** The bins of the time to close, with the escalations closed as their column total. */
+	resolution: ShownTable;
+	byCategory: ShownTable;
+	byPair: ShownTable;
+}
+
+/**
+ * The escalations closed, protected as one set of figures: the bins of the time to close, and
+ * two tables by outcome (same columns) each with its row totals, sharing their outcome totals
+ * and, with the bins, their grand total. Lines: the bins with the total; each table's rows
+ * with their totals, its columns with the shared outcome totals, its row totals with the
+ * shared total; the outcome totals with the shared total. Should the counts not add up to one
+ * total (a bug upstream: the page's data is one snapshot), every non-zero figure of the three
+ * is suppressed (`hiddenTable`).
+ */
+export function protectClosed(resolution: CountTable, byCategory: CountTable, byPair: CountTable, policy: DisclosurePolicy): ShownClosed {
+	checkPolicy(policy);
+	const counts = (t: CountTable) => t.counts.map((row) => row.map((n) => n ?? 0));
+	const bins = counts(resolution).map((row) => row[0]);
+	const tables = [counts(byCategory), counts(byPair)];
+	const C = byCategory.columns.length;
+	if (resolution.columns.length !== 1 || byPair.columns.join() !== byCategory.columns.join()) throw new Error('the closed escalations\' tables do not have the expected columns');
+	const outcomeTotals = columnSums(byCategory);
+	const total = bins.reduce((a, n) => a + n, 0);
+	if (grandTotal(byCategory) !== total || grandTotal(byPair) !== total || columnSums(byPair).join() !== outcomeTotals.join()) {
+		// Cannot happen with one snapshot's data; should it, no table may undo another's protection.
+		return { resolution: hiddenTable(resolution), byCategory: hiddenTable(byCategory), byPair: hiddenTable(byPair) };
+	}
+	const values: number[] = [];
+	const add = (n: number) => values.push(n) - 1;
+	const binAt = bins.map(add);
+	const at = tables.map((rows) => ({ cells: rows.map((row) => row.map(add)), rowTotals: rows.map((row) => add(row.reduce((a, n) => a + n, 0))) }));
+	const outcomeAt = outcomeTotals.map(add);
+	const totalAt = add(total);
+	const range = (n: number) => [...Array(n).keys()];
+	const lines: number[][] = [[...binAt, totalAt]];
+	for (const t of at) {
+		for (const [r, row] of t.cells.entries()) lines.push([...row, t.rowTotals[r]]);
+		for (const c of range(C)) lines.push([...t.cells.map((row) => row[c]), outcomeAt[c]]);
+		lines.push([...t.rowTotals, totalAt]);
+	}
+	lines.push([...outcomeAt, totalAt]);
+	const hidden = protectLines({ values, lines }, values.map((v) => isSmall(v, policy)));
+	const show = (i: number) => showCount(values[i], hidden[i], policy);
+	const shownTable = (t: CountTable, a: (typeof at)[number]): ShownTable => ({
+		rows: [...t.rows],
+		columns: [...t.columns],
+		cells: a.cells.map((row) => row.map(show)),
+		rowTotals: a.rowTotals.map(show),
+		columnTotals: outcomeAt.map(show),
+		total: show(totalAt)
+	});
+	return {
+		resolution: { rows: [...resolution.rows], columns: [...resolution.columns], cells: binAt.map((i) => [show(i)]), columnTotals: [show(totalAt)] },
+		byCategory: shownTable(byCategory, at[0]),
+		byPair: shownTable(byPair, at[1])
+	};
+}
 
 const STAGE_WORDS: Record<(typeof STAGES)[number], string> = {
 	'1': 'Stage 1',
@@ -250,9 +357,12 @@ export function presentEscalation(data: EscalationData, policy: DisclosurePolicy
 	const between = agree([{ a: stages.total, b: shownBetween.total, countA: raisedCount, countB: grandTotal(data.between) }])
 		? shownBetween
 		: hiddenTable(data.between);
-	const resolution = suppressTable(data.resolutionDays, policy);
+	// The escalations closed: by days to close and by outcome two ways, sharing their totals.
+	const { outcomeByCategory, outcomeByPair } = data;
+	const { resolution, byCategory, byPair } = protectClosed(data.resolutionDays, outcomeByCategory, outcomeByPair.table, policy);
 	const closed = resolution.columnTotals?.[0] ?? suppressed();
 	const raised = stages.total ?? suppressed();
+	const outcomeTotals = columnSums(outcomeByCategory);
 
 	// Headlines held to the tables that show their counts.
 	const figures = data.figures;
@@ -267,12 +377,21 @@ export function presentEscalation(data: EscalationData, policy: DisclosurePolicy
 		numerator: stage3Count !== null && stage3Count === figures.escalations_stage3_pct.numerator && isShown(derivedCount(stage3Count, policy)),
 		denominator: raisedKnown(figures.escalations_stage3_pct.denominator)
 	});
+	const agreedCount = knownPart(outcomeTotals, byCategory.columnTotals ?? [], AGREED_COLUMNS, {
+		count: grandTotal(outcomeByCategory),
+		shown: closed
+	});
+	const agreed = heldTo(months.total.escalations_agreed_pct, {
+		numerator: agreedCount !== null && agreedCount === figures.escalations_agreed_pct.numerator && isShown(derivedCount(agreedCount, policy)),
+		denominator: figures.escalations_agreed_pct.denominator === grandTotal(outcomeByCategory) && isShown(closed)
+	});
 	const headline = (key: MetricKey, figure: ShownMetric): ShownHeadline => ({ info: metricInfo(key), figure, benchmarks: benchmarksOf(options.benchmarks, key) });
 
 	// Monthly series: escalations per 100 referrals (its months add up to the headline, one call
 	// above), and the number open at each month's end (each a count standing alone).
 	const per100Series = metricSeries(months, 'escalations_per_100_referrals', policy);
 	const openSeries = metricSeries(months, 'escalations_open_at_end', policy);
+	const agreedSeries = metricSeries(months, 'escalations_agreed_pct', policy);
 	const per100Info = metricInfo('escalations_per_100_referrals');
 
 	// Labels.
@@ -281,6 +400,12 @@ export function presentEscalation(data: EscalationData, policy: DisclosurePolicy
 	const byNames = data.between.rows.map((c) => agencyName(options.agencies, c));
 	const withNames = data.between.columns.map((c) => agencyName(options.agencies, c));
 	const medianShown = months.total.escalation_resolution_median_days.value;
+	const outcomeWords = OUTCOMES.map((o) => OUTCOME_WORDS[o]);
+	const pairNames = outcomeByPair.pairs.map((p) => `${agencyName(options.agencies, p.by)} → ${agencyName(options.agencies, p.with)}`);
+	const shareColumn = { label: '% agreed', decimals: 1, unit: '%' };
+	const categoryShares = agreedShares(outcomeByCategory, byCategory, policy);
+	const pairShares = agreedShares(outcomeByPair.table, byPair, policy);
+	const outcomeNote = 'Agreed: closed agreed, or with the plan changed (the share of the escalations shown beside it; not shown where the table does not give it).';
 
 	const bins = RESOLUTION_BINS.map((b, i) => ({
 		x0: b.min,
@@ -299,7 +424,8 @@ export function presentEscalation(data: EscalationData, policy: DisclosurePolicy
 			per100: headline('escalations_per_100_referrals', per100),
 			stage3: headline('escalations_stage3_pct', stage3),
 			medianDays: { ...headline('escalation_resolution_median_days', months.total.escalation_resolution_median_days), closed },
-			openAtEnd: headline('escalations_open_at_end', months.total.escalations_open_at_end)
+			openAtEnd: headline('escalations_open_at_end', months.total.escalations_open_at_end),
+			agreed: headline('escalations_agreed_pct', agreed)
 		},
 		trend: {
 			per100: {
@@ -313,6 +439,12 @@ export function presentEscalation(data: EscalationData, policy: DisclosurePolicy
 				yLabel: 'Escalations open',
 				decimals: 0,
 				benchmarks: benchmarksOf(options.benchmarks, 'escalations_open_at_end').map((b) => ({ label: b.label, value: b.value }))
+			},
+			agreed: {
+				series: [{ name: 'Escalations closed with agreement', points: agreedSeries.points }],
+				yLabel: '%',
+				decimals: 1,
+				benchmarks: benchmarksOf(options.benchmarks, 'escalations_agreed_pct').map((b) => ({ label: b.label, value: b.value }))
 			}
 		},
 		stageByCategory: {
@@ -354,6 +486,33 @@ export function presentEscalation(data: EscalationData, policy: DisclosurePolicy
 				columnTotal: 'All closed in the period'
 			}),
 			closed
+		},
+		outcomes: {
+			byCategory: {
+				grid: { rows: categories, columns: outcomeWords, cells: byCategory.cells, rowLabel: 'Category', columnLabel: 'Outcome', valueLabel: 'escalations closed' },
+				table: countTableData(byCategory, {
+					rowHeader: 'Category',
+					rows: categories,
+					columns: outcomeWords,
+					rowTotal: 'All closed',
+					columnTotal: 'All categories',
+					extra: [{ column: shareColumn, cells: categoryShares.cells, total: categoryShares.total }],
+					notes: ['Escalations closed in the period, by what the disagreement was about and how it ended.', outcomeNote]
+				})
+			},
+			byPair: {
+				// Agencies by their codes in the grid (two names do not fit beside it); the table gives the names.
+				grid: { rows: outcomeByPair.pairs.map((p) => `${p.by} → ${p.with}`), columns: outcomeWords, cells: byPair.cells, rowLabel: 'Raised by → raised with', columnLabel: 'Outcome', valueLabel: 'escalations closed' },
+				table: countTableData(byPair, {
+					rowHeader: 'Raised by → raised with',
+					rows: pairNames,
+					columns: outcomeWords,
+					rowTotal: 'All closed',
+					columnTotal: 'All agency pairs',
+					extra: [{ column: shareColumn, cells: pairShares.cells, total: pairShares.total }],
+					notes: ['Escalations closed in the period, by the agency that raised the disagreement and the agency it was raised with, and how it ended.', outcomeNote]
+				})
+			}
 		}
 	};
 }

@@ -5,7 +5,9 @@
  * ## What is protected together
  * - **Figures and the monthly trend**: the headline figures and the months are a breakdown of
  *   one whole (the period's referrals, assessments, enquiries and requests, each in one
- *   month): one `suppressBreakdowns` call. The page shows that call's `total`.
+ *   month): one `suppressBreakdowns` call. The page shows that call's `total`. The requests
+ *   overdue at each month's end are positions that do not add up (one request is overdue at
+ *   many month ends): each month, and the headline (the position at `to`), stands alone.
  * - **Assessment durations.** The bins up to 41–45 working days add up to the numerator of
  *   `assessment_45wd_pct` (shown in the headline), the later bins to the assessments over 45
  *   working days, and all to its denominator. So the bins go through `suppressTable` as a
@@ -17,19 +19,30 @@
  *   agree on it; the tests hold them to it. That the late ones are the denominator less the
  *   numerator is the complement of a ratio, which the spec leaves shown (docs/disclosure.md,
  *   "Limits").
- * - **Information requests by responding agency and priority**: `answered` and `requests`
- *   each through `suppressTable` with their totals (their grand totals are the headline's
- *   numerator and denominator, suppressed there only when small, as in the trend's lines).
- *   A share answered on time is `answered ÷ requests` of two SHOWN counts: `c` when either is
- *   not shown, `z` over no requests.
+ * - **Information requests by responding agency and priority**: `acknowledged`, `answered`
+ *   and `requests` each through `suppressTable` with their totals (their grand totals are the
+ *   headlines' numerators and their shared denominator, suppressed there only when small, as
+ *   in the trend's lines; the tests hold them to it). Acknowledged and answered are each a
+ *   part of requests cell by cell, not of each other, so no line joins their tables (the
+ *   unacknowledged and the late are complements of ratios, which the spec leaves shown). A
+ *   share is `acknowledged ÷ requests` or `answered ÷ requests` of two SHOWN counts: `c` when
+ *   either is not shown, `z` over no requests.
+ * - **Requests overdue at the end, by the agency asked and priority**: one `suppressTable`
+ *   with its totals. Each request is in one cell, so the grand total is the headline count
+ *   `info_requests_overdue_at_end`, and the two must be shown or suppressed together. The
+ *   grand total is suppressed only when it is itself from 1 to the threshold, as the headline
+ *   is; should they ever disagree (or their counts differ), the table is shown with every
+ *   non-zero figure suppressed (`hiddenTable`) and the headline count is `c`, rather than
+ *   one undoing the other's protection.
  */
 import { metricInfo, type MetricInfo } from '../dashboard/metrics.ts';
 import { ASSESSMENT_LIMIT_WD } from '../metrics/definitions/social-care.ts';
 import { ASSESSMENT_BINS, type ResponseData } from '../dashboard/response.ts';
 import type { Benchmark } from '../dashboard/settings.ts';
 import { metricSeries, suppressBreakdowns, suppressTable } from '../disclosure/index.ts';
-import type { CountTable, DisclosurePolicy, SeriesPoint, Shown, ShownMetric } from '../disclosure/index.ts';
+import type { CountTable, DisclosurePolicy, SeriesPoint, Shown, ShownMetric, ShownTable } from '../disclosure/index.ts';
 import { fullSet, shareOfShown, shownBenchmarks, type ShownBenchmark } from './common.ts';
+import { agree, grandTotal, hiddenTable, isShown, suppressed } from './escalation.ts';
 
 /** The headline figures, in the page's order. */
 export const RESPONSE_FIGURES = [
@@ -37,12 +50,21 @@ export const RESPONSE_FIGURES = [
 	'assessment_45wd_pct',
 	'assessment_median_wd',
 	'icpc_15wd_pct',
+	'info_request_ack_1wd_pct',
 	'info_request_on_time_pct',
-	'info_request_median_hours'
+	'info_request_median_hours',
+	'info_requests_overdue_at_end'
 ] as const satisfies readonly (keyof ResponseData['figures'])[];
 
-/** The percentages drawn by month. */
-export const RESPONSE_TRENDS = ['referral_decision_1wd_pct', 'assessment_45wd_pct', 'icpc_15wd_pct', 'info_request_on_time_pct'] as const;
+/** The figures drawn by month: percentages, and the requests overdue at each month's end. */
+export const RESPONSE_TRENDS = [
+	'referral_decision_1wd_pct',
+	'assessment_45wd_pct',
+	'icpc_15wd_pct',
+	'info_request_ack_1wd_pct',
+	'info_request_on_time_pct',
+	'info_requests_overdue_at_end'
+] as const;
 
 /** Assessments within this many working days are on time (the metric's own limit). */
 export { ASSESSMENT_LIMIT_WD };
@@ -70,12 +92,15 @@ export interface ShownBin {
 	count: Shown;
 }
 
-/** Requests and those answered on time, and the share, of one cell or total. */
+/** Requests, those acknowledged within 1 working day and those answered on time, and their shares, of one cell or total. */
 export interface ShownOnTime {
-	answered: Shown;
 	requests: Shown;
+	acknowledged: Shown;
+	/** Acknowledged within 1 working day as a percentage of requests, from the two shown counts. */
+	acknowledgedShare: Shown;
+	answered: Shown;
 	/** Answered on time as a percentage of requests, from the two shown counts. */
-	share: Shown;
+	answeredShare: Shown;
 }
 
 export interface ShownResponder {
@@ -83,6 +108,14 @@ export interface ShownResponder {
 	/** One per priority (`priorities`). */
 	byPriority: ShownOnTime[];
 	all: ShownOnTime;
+}
+
+/** Requests overdue at the end of `to` asked of one agency: by priority and in all. */
+export interface ShownOverdue {
+	agency: string;
+	/** One per priority (`priorities`). */
+	byPriority: Shown[];
+	all: Shown;
 }
 
 export interface ResponseView {
@@ -104,10 +137,14 @@ export interface ResponseView {
 		responders: ShownResponder[];
 		total: { byPriority: ShownOnTime[]; all: ShownOnTime };
 	};
+	/** Requests overdue at the end of `to`, by the agency asked; `total.all` is the headline count as shown. */
+	overdue: {
+		priorities: string[];
+		responders: ShownOverdue[];
+		total: { byPriority: Shown[]; all: Shown };
+	};
 }
 
-
-/** A full metric set from the metrics a page has (disclosure control takes every metric; the others are not applicable). */
 /** The bins' single column split into within and over 45 working days, so each part is a line with its total. */
 function withinAndOver(table: CountTable): CountTable {
 	if (table.columns.length !== 1) throw new Error('the assessment durations have one column');
@@ -124,8 +161,32 @@ function withinAndOver(table: CountTable): CountTable {
 	};
 }
 
-function onTime(answered: Shown, requests: Shown, policy: DisclosurePolicy): ShownOnTime {
-	return { answered, requests, share: shareOfShown(answered, requests, policy) };
+function onTime(requests: Shown, acknowledged: Shown, answered: Shown, policy: DisclosurePolicy): ShownOnTime {
+	return {
+		requests,
+		acknowledged,
+		acknowledgedShare: shareOfShown(acknowledged, requests, policy),
+		answered,
+		answeredShare: shareOfShown(answered, requests, policy)
+	};
+}
+
+const sameLayout = (a: CountTable, b: CountTable) => a.rows.join() === b.rows.join() && a.columns.join() === b.columns.join();
+const showsTotals = (t: CountTable) => t.rowTotals && t.columnTotals;
+
+/**
+ * The requests overdue at the end by the agency asked, with the headline count they add up
+ * to: the table's grand total and the headline shown or suppressed together (module header).
+ */
+function overdueWithHeadline(table: CountTable, headline: ShownMetric, count: number | null, policy: DisclosurePolicy): { table: ShownTable; headline: ShownMetric } {
+	if (!showsTotals(table)) throw new Error('the overdue requests table shows its totals');
+	const shown = suppressTable(table, policy);
+	const total = grandTotal(table);
+	// No requests at all under the filters (`x`): nothing in the table either.
+	const none = headline.value.symbol === 'x' && total === 0;
+	if (none || agree([{ a: shown.total, b: headline.value, countA: total, countB: count ?? 0 }])) return { table: shown, headline };
+	const value = isShown(headline.value) && headline.value.value !== 0 ? suppressed() : headline.value;
+	return { table: hiddenTable(table), headline: { ...headline, value } };
 }
 
 export function presentResponse(data: ResponseData, policy: DisclosurePolicy, benchmarks: readonly Benchmark[] = []): ResponseView {
@@ -152,34 +213,42 @@ export function presentResponse(data: ResponseData, policy: DisclosurePolicy, be
 		};
 	}
 
-	const { answered, requests } = data.requestsByResponder;
-	if (answered.rows.join() !== requests.rows.join() || answered.columns.join() !== requests.columns.join()) {
-		throw new Error('answered and requests must have the same rows and columns');
+	const { acknowledged, answered, requests } = data.requestsByResponder;
+	if (!sameLayout(acknowledged, requests) || !sameLayout(answered, requests)) {
+		throw new Error('acknowledged, answered and requests must have the same rows and columns');
 	}
-	if (!answered.rowTotals || !answered.columnTotals || !requests.rowTotals || !requests.columnTotals) {
-		throw new Error('the requests tables show their totals');
-	}
+	if (![acknowledged, answered, requests].every(showsTotals)) throw new Error('the requests tables show their totals');
+	const k = suppressTable(acknowledged, policy);
 	const a = suppressTable(answered, policy);
 	const q = suppressTable(requests, policy);
 	const responders = requests.rows.map((agency, r) => ({
 		agency,
-		byPriority: requests.columns.map((_, c) => onTime(a.cells[r][c], q.cells[r][c], policy)),
-		all: onTime(a.rowTotals![r], q.rowTotals![r], policy)
+		byPriority: requests.columns.map((_, c) => onTime(q.cells[r][c], k.cells[r][c], a.cells[r][c], policy)),
+		all: onTime(q.rowTotals![r], k.rowTotals![r], a.rowTotals![r], policy)
 	}));
+
+	const overdueKey = 'info_requests_overdue_at_end';
+	const overdue = overdueWithHeadline(data.overdueAtEnd, byMonth.total[overdueKey], data.figures[overdueKey].value, policy);
+	const shownFigures = figures.map((f) => (f.metric.key === overdueKey ? { ...f, figure: overdue.headline } : f));
 
 	return {
 		...scope,
 		agencyFiltered: data.filters.agency !== null || data.filters.sector !== null,
-		figures,
+		figures: shownFigures,
 		trends,
 		durations,
 		requests: {
 			priorities: [...requests.columns],
 			responders,
 			total: {
-				byPriority: requests.columns.map((_, c) => onTime(a.columnTotals![c], q.columnTotals![c], policy)),
-				all: onTime(a.total!, q.total!, policy)
+				byPriority: requests.columns.map((_, c) => onTime(q.columnTotals![c], k.columnTotals![c], a.columnTotals![c], policy)),
+				all: onTime(q.total!, k.total!, a.total!, policy)
 			}
+		},
+		overdue: {
+			priorities: [...data.overdueAtEnd.columns],
+			responders: data.overdueAtEnd.rows.map((agency, r) => ({ agency, byPriority: overdue.table.cells[r], all: overdue.table.rowTotals![r] })),
+			total: { byPriority: overdue.table.columnTotals!, all: overdue.table.total! }
 		}
 	};
 }

@@ -141,6 +141,13 @@ export const INFO_REQUEST_OVERDUE_AT = (end: string) => `CASE priority
 /** Not answered by the end (no answer, or one dated after it): the one definition, also the dashboard's. */
 export const INFO_REQUEST_UNANSWERED_AT = (end: string) => `(d_responded_on IS NULL OR d_responded_on > ${end}.at)`;
 
+/**
+ * Overdue at an end (`info_requests_overdue_at_end`'s whole condition, also the dashboard's
+ * rows by the agency asked): made by then, not answered by then, and overdue at it.
+ */
+export const INFO_REQUEST_OVERDUE_OPEN_AT = (end: string) =>
+	`d_requested_on <= ${end}.at AND ${INFO_REQUEST_UNANSWERED_AT(end)} AND ${INFO_REQUEST_OVERDUE_AT(end)}`;
+
 /** Acknowledged within 1 working day: a first reply (acknowledgement or answer) by the next working day. */
 export const INFO_REQUEST_ACK_1WD = 'd_first_reply_wdn IS NOT NULL AND d_first_reply_wdn - d_requested_wdn <= 1';
 
@@ -170,12 +177,7 @@ export const infoRequestsOverdueAtEnd = defineMetric({
 	unit: 'count',
 	higherIsBetter: false,
 	sources: ['info_requests'],
-	sql: (q) =>
-		q.atEnd(
-			'info_requests',
-			'e.d_requested_on',
-			(end) => `d_requested_on <= ${end}.at AND ${INFO_REQUEST_UNANSWERED_AT(end)} AND ${INFO_REQUEST_OVERDUE_AT(end)}`
-		)
+	sql: (q) => q.atEnd('info_requests', 'e.d_requested_on', INFO_REQUEST_OVERDUE_OPEN_AT)
 });
 
 /** The outcomes of a closed escalation that count as agreed (metrics.md version 2). */
