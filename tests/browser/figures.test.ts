@@ -72,7 +72,9 @@ const HELD_TO_A_TABLE: Partial<Record<MetricKey, string>> = {
 	escalations_stage3_pct: 'held to the table by stage',
 	audits_good_or_better_pct: 'held to the table of grades by month',
 	audit_actions_on_time_pct: 'held to the table of actions due',
-	multi_agency_children_pct: 'withheld beside the table of agencies sharing children'
+	multi_agency_children_pct: 'withheld beside the table of agencies sharing children and the children by number of agencies',
+	children_known_3plus_agencies: 'withheld beside the table of agencies sharing children and the children by number of agencies',
+	contact_conversion_pct: 'held to the tables of contacts by outcome, with the contact counts beside them'
 };
 
 /** The count of each count field of a metric (for a median, how many values it is the median of). */
@@ -165,9 +167,11 @@ describe('figures equal the command line after suppression', () => {
 		expect(await compare('/metrics/contacts_per_10k', `?period=${quarter}`, 'figures-metric-quarter')).toBe(1);
 	});
 
-	it('on Local need, under an area filter', async () => {
+	it('on Local need, under an area filter and under an agency filter', async () => {
 		await page.goto(`${inject('baseURL')}/need`);
 		const area = await page.locator('#filter-area option').nth(1).getAttribute('value');
 		expect(await compare('/need', `?area=${area}`, 'figures-need-area')).toBeGreaterThanOrEqual(1);
+		const agency = await page.locator('#filter-agency option').nth(1).getAttribute('value');
+		expect(await compare('/need', `?agency=${agency}`, 'figures-need-agency')).toBeGreaterThanOrEqual(1);
 	});
 });

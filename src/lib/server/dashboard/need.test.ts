@@ -172,6 +172,7 @@ describe('needPage', () => {
 		// c2 has no agency: in no row.
 		expect(conversion.byAgency.rows).toEqual(['POL', 'SCH']);
 		expect(cells(conversion.byAgency)).toEqual({ 'POL/referral': 1, 'POL/no_further_action': 1, 'SCH/undecided': 1 });
+		expect(conversion.agencySectors).toEqual({ POL: 'police', SCH: 'education' });
 		// 1 referral of 3 decided (c3 undecided).
 		expectMetric(conversion.figure, { value: 100 / 3, numerator: 1, denominator: 3 });
 	});

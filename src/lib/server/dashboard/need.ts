@@ -103,6 +103,8 @@ export interface NeedData extends PageScope {
 		 * has no agency and is in no row, so the columns add up to the sector table's or less.
 		 */
 		byAgency: CountTable;
+		/** The sector of each agency of `byAgency` (its contacts count in that sector's row, with those from source codes). */
+		agencySectors: Record<string, string>;
 	};
 }
 
@@ -167,7 +169,7 @@ async function needPageIn(warehouse: Warehouse, query: DashboardQuery): Promise<
 		);
 	};
 	const outcomes = (row: string) => crossCount(warehouse, q, { source: contactOutcomes(eventSql(q)), row, column: 'outcome_label', measures: { n: true } });
-	const [all, byArea, byMonth, names, overlapCounts, byCount, outcomesBySector, outcomesByAgency, ...tables] = await Promise.all([
+	const [all, byArea, byMonth, names, overlapCounts, byCount, outcomesBySector, outcomesByAgency, sectorsOfAgencies, ...tables] = await Promise.all([
 		overall.set(q),
 		rates.groups(q, 'area'),
 		rates.groups(q, 'month'),
@@ -176,6 +178,7 @@ async function needPageIn(warehouse: Warehouse, query: DashboardQuery): Promise<
 		childrenByAgencyCount(warehouse, q),
 		outcomes('d_sector'),
 		outcomes('source_agency_code'),
+		crossCount(warehouse, q, { source: contactOutcomes(eventSql(q)), row: 'source_agency_code', column: 'd_sector', measures: { n: true } }),
 		...NEED_DIMENSIONS.map(breakdown)
 	]);
 
@@ -212,7 +215,8 @@ async function needPageIn(warehouse: Warehouse, query: DashboardQuery): Promise<
 				{ rows: labelsOf(outcomesByAgency, 'row'), columns: CONVERSION_COLUMNS, rowTotals: false, columnTotals: false },
 				outcomesByAgency,
 				'n'
-			)
+			),
+			agencySectors: Object.fromEntries(sectorsOfAgencies.filter((r) => r.row !== null && r.column !== null).map((r) => [r.row, r.column]))
 		}
 	};
 }

@@ -99,7 +99,8 @@ describe('protectRelations', () => {
 			fc.property(
 				fc.array(count, { minLength: 3, maxLength: 7 }),
 				fc.array(fc.array(fc.tuple(fc.nat(6), fc.integer({ min: -3, max: 3 })), { minLength: 1, maxLength: 4 }), { maxLength: 3 }),
-				(parts, rawRelations) => {
+				fc.uniqueArray(fc.nat(7), { maxLength: 5 }),
+				(parts, rawRelations, searched) => {
 					// Parts, their sum as a total: one line; plus relations with weights among them.
 					const values = [...parts, parts.reduce((a, b) => a + b, 0)];
 					const lines = [values.map((_, i) => i)];
@@ -110,7 +111,8 @@ describe('protectRelations', () => {
 					const all = [sumOf(lines[0]), ...relations];
 					let out: boolean[];
 					try {
-						out = protectRelations({ values, lines, relations }, initial);
+						const search = searched.filter((i) => i < values.length);
+						out = protectRelations({ values, lines, relations, search, cost: (i) => 1 + (i % 3) }, initial);
 					} catch {
 						// Only when the relations pin a figure down whatever is shown (a + b and a + 2b both known).
 						expect(workedOut(values, all, values.map((v) => v > 0)).length).toBeGreaterThan(0);

@@ -140,11 +140,19 @@ export function protectRelations(problem: RelationProblem, initial: readonly boo
 	let suppressed = close(initial);
 	if (safe(suppressed)) return suppressed;
 
-	// Every combination of the searched figures not suppressed yet.
+	// Every combination of the searched figures not suppressed yet, cheapest first by its own figures:
+	// closing the lines only adds to a combination, so one dearer than the best found cannot win.
 	const open = search.filter((i) => !suppressed[i] && nonZero(i));
+	const combinations = [...Array((1 << open.length) - 1).keys()]
+		.map((k) => {
+			const members = open.filter((_, j) => ((k + 1) & (1 << j)) !== 0);
+			return { members, cost: members.reduce((a, i) => a + cost(i), 0), total: members.reduce((a, i) => a + (values[i] as number), 0) };
+		})
+		.sort((a, b) => a.cost - b.cost || a.total - b.total);
 	let best: { flags: boolean[]; cost: number; total: number } | null = null;
-	for (let mask = 1; mask < 1 << open.length; mask++) {
-		const flags = close(suppressed.map((s, i) => s || open.some((o, k) => o === i && (mask & (1 << k)) !== 0)));
+	for (const combination of combinations) {
+		if (best !== null && combination.cost > best.cost) break;
+		const flags = close(suppressed.map((s, i) => s || combination.members.includes(i)));
 		if (!safe(flags)) continue;
 		const added = flags.map((f, i) => i).filter((i) => flags[i] && !suppressed[i]);
 		const c = added.reduce((a, i) => a + cost(i), 0);

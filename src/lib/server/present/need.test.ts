@@ -71,8 +71,10 @@ interface Given {
 	overlap?: { agencies: string[]; counts: number[][]; byCount: [number, number, number, number] };
 	/** Contacts by outcome of some sectors (adding up to their contacts); a sector not given: all no further action. */
 	outcomes?: Record<string, Outcomes>;
-	/** Contacts by outcome by agency (within the sectors'). */
+	/** Contacts by outcome by agency (within their sector's). */
 	agencies?: Record<string, Outcomes>;
+	/** The agencies' sectors (default police). */
+	agencySectors?: Record<string, string>;
 }
 
 function needData(g: Given): NeedData {
@@ -120,7 +122,8 @@ function needData(g: Given): NeedData {
 				counts: agencyOutcomes.map(([, o]) => o),
 				rowTotals: false,
 				columnTotals: false
-			}
+			},
+			agencySectors: Object.fromEntries(agencyOutcomes.map(([code]) => [code, g.agencySectors?.[code] ?? 'police']))
 		}
 	};
 }
@@ -467,6 +470,7 @@ describe('contacts by outcome', () => {
 		const view = presentNeed(data, POLICY);
 		expect(view.conversion.bySector.total).toMatchObject({ decided: C, outcomes: [C, SHOWN(0), SHOWN(0), SHOWN(64), C] });
 		expect(view.conversion.figure).toEqual({ value: C, numerator: C, denominator: C });
+		expect(view.conversion.withheld).toBe(true);
 
 		// Without the outcomes' need (police has an undecided contact to take it), police's contacts stay.
 		const other = needData({
@@ -476,6 +480,23 @@ describe('contacts by outcome', () => {
 		});
 		const stays = breakdown(presentNeed(other, POLICY), 'sector');
 		expect(stays.groups.find((g) => g.code === 'police')!.counts[0]).toEqual(SHOWN(33));
+		expect(presentNeed(other, POLICY).conversion.withheld).toBe(false);
+	});
+
+	it('a handful of undecided contacts: the contacts headline less the decided would give them away, so the decided total goes', () => {
+		// 150 contacts, 149 decided, 1 undecided (c). Decided + undecided = the 150 shown above: the 149 is c
+		// (smaller than the 150), and in the totals row the smallest other, the 30 referrals, with it.
+		const data = needData({
+			areas: { A1: [150, 40, 2000] },
+			sector: { police: [100, 20], health: [50, 20] },
+			outcomes: { police: [20, 0, 0, 79, 1], health: [10, 0, 0, 40, 0] }
+		});
+		const view = presentNeed(data, POLICY);
+		expect(view.totals.contacts.numerator).toEqual(SHOWN(150));
+		expect(view.conversion.bySector.total).toMatchObject({ outcomes: [C, SHOWN(0), SHOWN(0), SHOWN(119), C], decided: C, percent: C });
+		expect(view.conversion.figure).toEqual({ value: C, numerator: C, denominator: C });
+		expect(view.conversion.withheld).toBe(true);
+		expectNoSmallCount(view);
 	});
 
 	it('by agency: a contact from a source code alone is in no agency, a hidden rest', () => {
@@ -496,6 +517,24 @@ describe('contacts by outcome', () => {
 		expectNoSmallCount(view);
 	});
 
+	it('a sector whose contacts all come from one agency: its row is that agency\'s, suppressed alike', () => {
+		// Education: all SCH's. Its 8 referrals are c in the agency table only if they are in the sector table.
+		const data = needData({
+			areas: { A1: [130, 20, 2000] },
+			sector: { police: [60, 10], education: [70, 10] },
+			outcomes: { police: [14, 6, 0, 40, 0], education: [8, 2, 20, 40, 0] },
+			agencies: { POL: [12, 3, 0, 25, 0], SCH: [8, 2, 20, 40, 0] },
+			agencySectors: { POL: 'police', SCH: 'education' }
+		});
+		const view = presentNeed(data, POLICY);
+		const education = view.conversion.bySector.rows.find((r) => r.code === 'education')!;
+		const sch = view.conversion.byAgency.rows.find((r) => r.code === 'SCH')!;
+		// The 2 early help is c, and the 8 referrals with it (the smallest other of the row), in both.
+		expect(sch.outcomes).toEqual([C, C, SHOWN(20), SHOWN(40), SHOWN(0)]);
+		expect({ ...education, code: 'SCH', label: 'SCH' }).toEqual(sch);
+		expectNoSmallCount(view);
+	});
+
 	it('property: no lone c in any line of the tables, with the contact counts beside them, and the headline their totals', () => {
 		const count = fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 5 }), fc.integer({ min: 6, max: 40 }));
 		const outcomes = fc.tuple(count, count, count, count, count);
@@ -513,7 +552,8 @@ describe('contacts by outcome', () => {
 					noArea: [whole - areaContacts, 0],
 					sector: Object.fromEntries(sectors.map((code, i) => [code, [sectorContacts[i], 0] as Pair])),
 					outcomes: Object.fromEntries(sectors.map((code, i) => [code, bySector[i]])),
-					agencies
+					agencies,
+					agencySectors: Object.fromEntries(sectors.map((code, i) => [`AG${i}`, code]))
 				});
 				const view = presentNeed(data, POLICY);
 				expectNoSmallCount(view);
@@ -541,6 +581,21 @@ describe('contacts by outcome', () => {
 					const cs = A.rows.map(of).filter((s) => s.symbol === 'c').length + (rest >= 1 && rest <= POLICY.threshold ? 1 : 0);
 					if (of(S.total).symbol === null) expect(cs, `agency column ${c}`).not.toBe(1);
 				}
+				// Each sector's row is its agency's row and its contacts from source codes alone (c when small).
+				S.rows.forEach((r) => {
+					const i = sectors.indexOf(r.code);
+					if (i < 0) return;
+					const agency = A.rows.find((a) => a.code === `AG${i}`)!;
+					for (let c = 0; c <= 5; c++) {
+						const of = (x: ShownConversionRow) => (c === 5 ? x.decided : x.outcomes[c]);
+						const valueOf = (o: Outcomes) => (c === 5 ? sum(o.slice(0, 4)) : o[c]);
+						const rest = valueOf(bySector[i]) - valueOf(agencies[`AG${i}`]);
+						// As for a breakdown's rest: counted as c when small; where nothing else can be, the engine
+						// suppresses it as the second figure, which the page does not show: so only a shown total is checked.
+						const cs = (of(agency).symbol === 'c' ? 1 : 0) + (rest >= 1 && rest <= POLICY.threshold ? 1 : 0);
+						if (of(r).symbol === null) expect(cs, `${r.code} and its agency, column ${c}`).not.toBe(1);
+					}
+				});
 				// The contact counts the outcomes may have suppressed further are still protected in their own lines.
 				for (const b of view.breakdowns.filter((b) => b.totals)) {
 					expect(b.totals![0]).toEqual(view.totals.contacts.numerator);

@@ -28,8 +28,9 @@
  *   contacts and referrals by source sector shows, and in all, which is the contacts headline.
  *   So the contacts by outcome are protected in ONE `protectLines` with every contact count of
  *   the page, starting from the joint call's answer (lines.ts: an earlier answer stays as it
- *   is): both tables' rows and columns, "decided + undecided = contacts" per sector and in
- *   all, and again the joint call's contact lines (areas, months, sectors, age bands, sexes,
+ *   is): both tables' rows and columns, each sector's row as its agencies' rows and its own
+ *   contacts from a source code alone (a hidden rest: a sector of one agency and no such
+ *   contact has that agency's row), "decided + undecided = contacts" per sector and in all, and again the joint call's contact lines (areas, months, sectors, age bands, sexes,
  *   ethnicity groups, each with its hidden rest and the whole). A contact count that this
  *   suppresses further (the outcomes need it when, say, a sector's decided contacts are
  *   suppressed and it has no undecided one) is then `c` wherever it shows: the rate and the
@@ -181,7 +182,13 @@ export interface NeedView {
 		cells: Shown[][];
 	};
 	/** Contacts that became referrals: the headline, and the contacts by outcome by sector and by agency. */
-	conversion: { figure: ShownMetric; bySector: ShownConversion; byAgency: ShownConversion };
+	conversion: {
+		figure: ShownMetric;
+		/** The figure is `c` though its counts are not small: they would give a suppressed count away. */
+		withheld: boolean;
+		bySector: ShownConversion;
+		byAgency: ShownConversion;
+	};
 }
 
 
@@ -358,11 +365,24 @@ function protectContacts(data: NeedData, joint: JointContacts, policy: Disclosur
 	columnsOf(total).forEach((t, c) => f.line(...sectorRows.map((r) => columnsOf(r)[c]), t));
 
 	const agencyRows = A.rows.map((_, r) => row(A.counts[r].map(n)));
-	// Contacts with a source code alone: in no agency, not shown.
-	const restCounts = totalCounts.map((t, c) => t - sum(A.counts.map((r) => n(r[c]))));
-	if (restCounts.some((v) => v < 0)) throw new Error('contacts by agency add up to more than contacts by sector');
-	const rest = row(restCounts, true);
+	// Contacts with a source code alone: in no agency, not shown. In all, and in each sector, whose row is
+	// its agencies' rows and its own such contacts (a sector of one agency and none: the same row).
+	const restOf = (sectorCounts: readonly number[], agencies: readonly number[]) => {
+		const counts = sectorCounts.map((t, c) => t - sum(agencies.map((r) => n(A.counts[r][c]))));
+		if (counts.some((v) => v < 0)) throw new Error('contacts by agency add up to more than contacts by sector');
+		return row(counts, true);
+	};
+	const everyAgency = A.rows.map((_, r) => r);
+	const rest = restOf(totalCounts, everyAgency);
 	columnsOf(total).forEach((t, c) => f.line(...agencyRows.map((r) => columnsOf(r)[c]), columnsOf(rest)[c], t));
+	const sectorOf = data.conversion.agencySectors;
+	for (const code of A.rows) if (!S.rows.includes(sectorOf[code])) throw new Error(`agency ${code} has no sector among the contacts by sector`);
+	S.rows.forEach((code, s) => {
+		const agencies = everyAgency.filter((r) => sectorOf[A.rows[r]] === code);
+		if (agencies.length === 0) return;
+		const sectorRest = restOf(S.counts[s].map(n), agencies);
+		columnsOf(sectorRows[s]).forEach((t, c) => f.line(...agencies.map((r) => columnsOf(agencyRows[r])[c]), columnsOf(sectorRest)[c], t));
+	});
 
 	const hidden = protectLines({ values: f.values, lines: f.lines, choosable: (i) => !f.hidden.has(i) }, f.initial);
 
@@ -388,7 +408,8 @@ function protectContacts(data: NeedData, joint: JointContacts, policy: Disclosur
 		throw new Error('contact_conversion_pct and the contacts by outcome count different contacts');
 	}
 	const figure = showMetric('contact_conversion_pct', m, { numerator: hidden[total.cells[referral]], denominator: hidden[total.decided] }, policy);
-	return { figure, bySector: table('sector', S.rows, sectorRows), byAgency: table('agency', A.rows, agencyRows) };
+	const withheld = [total.cells[referral], total.decided].some((i) => hidden[i] && !small(f.value(i)));
+	return { figure, withheld, bySector: table('sector', S.rows, sectorRows), byAgency: table('agency', A.rows, agencyRows) };
 }
 
 /**
