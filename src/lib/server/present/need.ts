@@ -75,7 +75,9 @@
  *   own differences (a diagonal cell less a pair cell is the children known to one agency of
  *   the two and not the other) and bounds (docs/disclosure.md, "Limits").
  * - Ranks and the order of areas are of the shown rates: a suppressed rate has no rank and
- *   comes last. Agencies and sectors by conversion are ordered by their shown percentage.
+ *   comes last. The page orders the bars of contacts that became referrals by their shown
+ *   percentage, and their tables by name (agencies) or the code list (sectors), leaving out
+ *   only groups whose every figure is shown as 0.
  */
 import type { AgencyCount, ConversionColumn, NeedData, NeedDimension } from '../dashboard/need.ts';
 import { AGENCY_COUNTS, CONVERSION_COLUMNS, NEED_DIMENSIONS } from '../dashboard/need.ts';
