@@ -73,7 +73,9 @@ const HELD_TO_A_TABLE: Partial<Record<MetricKey, string>> = {
 	escalations_agreed_pct: 'held to the tables of outcomes',
 	audits_good_or_better_pct: 'held to the table of grades by month',
 	audit_actions_on_time_pct: 'held to the table of actions due',
-	multi_agency_children_pct: 'withheld beside the table of agencies sharing children',
+	multi_agency_children_pct: 'withheld beside the table of agencies sharing children and the children by number of agencies',
+	children_known_3plus_agencies: 'withheld beside the table of agencies sharing children and the children by number of agencies',
+	contact_conversion_pct: 'held to the tables of contacts by outcome, with the contact counts beside them',
 	cp_meeting_partner_attendance_pct: 'held to the tables of invitations by agency (with those not attended)',
 	icpc_partner_attendance_pct: 'held to the tables of invitations by agency and meeting type',
 	conference_reports_pct: 'held to the table of reports by agency'
@@ -176,9 +178,11 @@ describe('figures equal the command line after suppression', () => {
 		expect(await compare('/meetings', `?area=${area}`, 'figures-meetings-area')).toBeGreaterThanOrEqual(1);
 	});
 
-	it('on Local need, under an area filter', async () => {
+	it('on Local need, under an area filter and under an agency filter', async () => {
 		await page.goto(`${inject('baseURL')}/need`);
 		const area = await page.locator('#filter-area option').nth(1).getAttribute('value');
 		expect(await compare('/need', `?area=${area}`, 'figures-need-area')).toBeGreaterThanOrEqual(1);
+		const agency = await page.locator('#filter-agency option').nth(1).getAttribute('value');
+		expect(await compare('/need', `?agency=${agency}`, 'figures-need-agency')).toBeGreaterThanOrEqual(1);
 	});
 });

@@ -101,6 +101,21 @@ describe('over the demo partnership', () => {
 		expect(o.rows.length).toBeGreaterThan(2);
 		// The diagonal counts children with at least that agency; the children with any are the metric's denominator.
 		expect(Math.max(...o.rows.map((_, i) => o.counts[i][i] ?? 0))).toBeLessThanOrEqual(page.multiAgency.figure.denominator!);
+		// Children by number of agencies: the figure's and the 3-plus count's children.
+		const [one, two, three, four] = page.multiAgency.byCount.map((g) => g.children);
+		expect([one + two + three + four, two + three + four, three + four]).toEqual([
+			page.multiAgency.figure.denominator,
+			page.multiAgency.figure.numerator,
+			page.multiAgency.threePlus.value
+		]);
+		expect(four).toBeGreaterThan(0);
+		// Contacts by outcome: the referral column and the decided ones are the conversion's counts.
+		const { bySector, byAgency, figure } = page.conversion;
+		const decided = (t: typeof bySector) => [0, 1, 2, 3].reduce((a, c) => a + sum(t, t.columns[c]), 0);
+		expect([sum(bySector, 'referral'), decided(bySector)]).toEqual([figure.numerator, figure.denominator]);
+		expect(decided(bySector) + sum(bySector, 'undecided')).toBe(page.totals.contacts.numerator);
+		expect(decided(byAgency)).toBeLessThanOrEqual(decided(bySector));
+		expect(byAgency.rows.every((a) => page.conversion.agencySectors[a] !== undefined)).toBe(true);
 	});
 
 	it('response: the distributions add up to the metrics', async () => {

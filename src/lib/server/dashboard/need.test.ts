@@ -8,17 +8,21 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { computeMetrics, MetricQueryError } from '../metrics/compute.ts';
 import { attendance, contact, expectMetric, extract, groupsOf, K1, K2, K3, K4, K5, K6, meeting, referral, request } from '../metrics/test-fixtures.ts';
 import { createTestWarehouse, type TestWarehouse } from '../metrics/test-helpers.ts';
+import type { CountTable } from '../disclosure/types.ts';
+import { linkageReport } from '../linkage/linkage.ts';
 import { needPage } from './need.ts';
 
 const Q2 = { from: '2024-04-01', to: '2024-06-30' };
 
 const DATA = extract({
 	contacts: [
-		contact({ contact_id: 'c1', child_id: K1, received_at: '2024-04-02 09:00:00', source_agency_code: 'POL' }),
-		contact({ contact_id: 'c2', child_id: K2, received_at: '2024-05-10 09:00:00', source_code: '3A' }), // health by its source code
-		contact({ contact_id: 'c3', child_id: K3, received_at: '2024-06-20 09:00:00', source_agency_code: 'SCH' }),
-		contact({ contact_id: 'c4', child_id: K4, received_at: '2024-04-15 09:00:00', source_agency_code: 'POL' }),
-		contact({ contact_id: 'c5', child_id: K1, received_at: '2024-03-31 23:30:00', source_agency_code: 'VOL' }) // March: out
+		contact({ contact_id: 'c1', child_id: K1, received_at: '2024-04-02 09:00:00', source_agency_code: 'POL', outcome: 'referral', decided_at: '2024-04-02 12:00:00' }),
+		// Health by its source code (no agency).
+		contact({ contact_id: 'c2', child_id: K2, received_at: '2024-05-10 09:00:00', source_code: '3A', outcome: 'early_help', decided_at: '2024-05-13 09:00:00' }),
+		// Undecided: a decision time but no outcome.
+		contact({ contact_id: 'c3', child_id: K3, received_at: '2024-06-20 09:00:00', source_agency_code: 'SCH', decided_at: '2024-06-20 10:00:00' }),
+		contact({ contact_id: 'c4', child_id: K4, received_at: '2024-04-15 09:00:00', source_agency_code: 'POL', outcome: 'no_further_action', decided_at: '2024-04-15 11:00:00' }),
+		contact({ contact_id: 'c5', child_id: K1, received_at: '2024-03-31 23:30:00', source_agency_code: 'VOL', outcome: 'referral', decided_at: '2024-04-01 09:00:00' }) // March: out
 	],
 	referrals: [
 		referral({ referral_id: 'r1', child_id: K1, received_at: '2024-04-03 09:00:00', source_agency_code: 'POL', concerns: ['neglect', 'domestic_abuse'] }),
@@ -139,6 +143,40 @@ describe('needPage', () => {
 		});
 	});
 
+	it('children by number of agencies: the figure\'s children, as cli linkage counts them', async () => {
+		const { multiAgency } = await needPage(t.warehouse, Q2);
+		// K3, K4, K5 one agency each; K2 two (POL, CSC); K1 three (POL, CSC, HLT).
+		expect(multiAgency.byCount).toEqual([
+			{ agencies: '1', children: 3 },
+			{ agencies: '2', children: 1 },
+			{ agencies: '3', children: 1 },
+			{ agencies: '4+', children: 0 }
+		]);
+		expectMetric(multiAgency.threePlus, { value: 1, numerator: null, denominator: null });
+		expect((await linkageReport(t.warehouse, Q2)).children_by_agency_count).toEqual(multiAgency.byCount);
+	});
+
+	it('contacts by outcome, by source sector and by agency', async () => {
+		const { conversion } = await needPage(t.warehouse, Q2);
+		const cells = (table: CountTable) =>
+			Object.fromEntries(table.rows.flatMap((r, i) => table.columns.flatMap((c, j) => (table.counts[i][j] ? [[`${r}/${c}`, table.counts[i][j]]] : []))));
+		expect(conversion.bySector).toMatchObject({ columns: ['referral', 'early_help', 'information_advice', 'no_further_action', 'undecided'], columnTotals: true });
+		expect(conversion.bySector.rows).toHaveLength(11); // every sector, zeros included
+		// c1 and c4 police (POL), c2 health (source code 3A), c3 education (SCH), undecided; c5 is March's.
+		expect(cells(conversion.bySector)).toEqual({
+			'police/referral': 1,
+			'police/no_further_action': 1,
+			'health/early_help': 1,
+			'education/undecided': 1
+		});
+		// c2 has no agency: in no row.
+		expect(conversion.byAgency.rows).toEqual(['POL', 'SCH']);
+		expect(cells(conversion.byAgency)).toEqual({ 'POL/referral': 1, 'POL/no_further_action': 1, 'SCH/undecided': 1 });
+		expect(conversion.agencySectors).toEqual({ POL: 'police', SCH: 'education' });
+		// 1 referral of 3 decided (c3 undecided).
+		expectMetric(conversion.figure, { value: 100 / 3, numerator: 1, denominator: 3 });
+	});
+
 	it('under an area filter: that area\'s children and population', async () => {
 		const page = await needPage(t.warehouse, { ...Q2, area: 'A1' });
 		expect(page.filters.area).toBe('A1');
@@ -160,10 +198,90 @@ describe('needPage', () => {
 		expectMetric(page.multiAgency.figure, { value: 0, numerator: 0, denominator: 3 });
 		expect(page.multiAgency.overlap).toMatchObject({ rows: ['POL'], counts: [[3]] });
 		expect(page.breakdowns.sector.counts[page.breakdowns.sector.rows.indexOf('police')]).toEqual([2, 1]);
+		// Every child known to POL alone under its filter.
+		expect(page.multiAgency.byCount.map((g) => g.children)).toEqual([3, 0, 0, 0]);
+		expect(page.conversion.byAgency).toMatchObject({ rows: ['POL'], counts: [[1, 0, 0, 1, 0]] });
+		expectMetric(page.conversion.figure, { value: 50, numerator: 1, denominator: 2 });
+	});
+
+	it('the new tables\' totals are the metrics\' counts, whatever the filters', async () => {
+		for (const filters of [{}, { area: 'A1' }, { agency: 'POL' }, { agency: 'SCH' }, { agency: 'HLT' }, { area: 'A2', agency: 'SCH' }]) {
+			const q = { ...Q2, ...filters };
+			const page = await needPage(t.warehouse, q);
+			const whole = await computeMetrics(t.warehouse, q);
+			if (whole.by !== null) throw new Error('a whole was asked for');
+			const m = whole.metrics;
+			const label = JSON.stringify(filters);
+			// Children: 1 + 2 + 3 + 4+ the denominator, 2 + 3 + 4+ the numerator, 3 + 4+ the 3-plus count.
+			const [one, two, three, four] = page.multiAgency.byCount.map((g) => g.children);
+			expect([one + two + three + four, two + three + four, three + four], label).toEqual([
+				m.multi_agency_children_pct.denominator,
+				m.multi_agency_children_pct.numerator,
+				m.children_known_3plus_agencies.value
+			]);
+			// Contacts: the referral column and the decided ones, in all, by sector and by agency.
+			const counts = (table: CountTable, r: number | null) => {
+				const rows = r === null ? table.counts : [table.counts[r]];
+				const column = (c: number) => rows.reduce((a, row) => a + (row[c] ?? 0), 0);
+				return { numerator: column(0), denominator: [0, 1, 2, 3].reduce((a, c) => a + column(c), 0) };
+			};
+			const { conversion } = page;
+			expect(counts(conversion.bySector, null), label).toEqual({
+				numerator: m.contact_conversion_pct.numerator,
+				denominator: m.contact_conversion_pct.denominator
+			});
+			expect(conversion.figure).toEqual(m.contact_conversion_pct);
+			for (const [by, table] of [['sector', conversion.bySector], ['agency', conversion.byAgency]] as const) {
+				const groups = groupsOf(await computeMetrics(t.warehouse, { ...q, by }));
+				for (const [group, metrics] of groups) {
+					const r = table.rows.indexOf(group);
+					const expected = metrics.contact_conversion_pct;
+					if (r < 0) expect(expected.denominator ?? 0, `${label} ${by} ${group}`).toBe(0);
+					else expect(counts(table, r), `${label} ${by} ${group}`).toEqual({ numerator: expected.numerator ?? 0, denominator: expected.denominator ?? 0 });
+				}
+			}
+		}
 	});
 
 	it('refuses an unknown area, as the metrics do', async () => {
 		await expect(needPage(t.warehouse, { ...Q2, area: 'A9' })).rejects.toThrow(MetricQueryError);
 		await expect(needPage(t.warehouse, { ...Q2, agency: 'POL', sector: 'police' })).rejects.toThrow(MetricQueryError);
+	});
+});
+
+describe('needPage: children known to four agencies or more', () => {
+	let t: TestWarehouse;
+	const ask = (id: string, child: string, a: string, b: string) =>
+		request({ request_id: id, child_id: child, requesting_agency_code: a, responding_agency_code: b, priority: 'routine', requested_at: '2024-05-01 10:00:00' });
+	beforeAll(async () => {
+		t = await createTestWarehouse(
+			extract({
+				contacts: [contact({ contact_id: 'c1', child_id: K6, received_at: '2024-04-02 09:00:00', source_agency_code: 'POL' })],
+				info_requests: [
+					// K1: CSC, HLT, POL, SCH, VOL (5); K2: CSC, HLT, POL, SCH (4); K3: CSC, POL (2); K6: POL (1, its contact).
+					ask('q1', K1, 'CSC', 'HLT'),
+					ask('q2', K1, 'POL', 'SCH'),
+					ask('q3', K1, 'VOL', 'CSC'),
+					ask('q4', K2, 'CSC', 'HLT'),
+					ask('q5', K2, 'POL', 'SCH'),
+					ask('q6', K3, 'CSC', 'POL')
+				]
+			})
+		);
+	});
+	afterAll(async () => t.dispose());
+
+	it('five agencies and four both count as 4+', async () => {
+		const { multiAgency } = await needPage(t.warehouse, Q2);
+		expect(multiAgency.byCount.map((g) => g.children)).toEqual([1, 1, 0, 2]);
+		expectMetric(multiAgency.figure, { value: 75, numerator: 3, denominator: 4 });
+		expectMetric(multiAgency.threePlus, { value: 2, numerator: null, denominator: null });
+		expect((await linkageReport(t.warehouse, Q2)).children_by_agency_count).toEqual(multiAgency.byCount);
+	});
+
+	it('under an agency filter, only the rows that agency\'s filter keeps', async () => {
+		// VOL: q3 only (K1 with VOL and CSC); POL: c1 (K6), q2 (K1: POL, SCH), q5 (K2: POL, SCH), q6 (K3: CSC, POL).
+		expect((await needPage(t.warehouse, { ...Q2, agency: 'VOL' })).multiAgency.byCount.map((g) => g.children)).toEqual([0, 1, 0, 0]);
+		expect((await needPage(t.warehouse, { ...Q2, agency: 'POL' })).multiAgency.byCount.map((g) => g.children)).toEqual([1, 3, 0, 0]);
 	});
 });

@@ -12,21 +12,39 @@
  *   page five times the metric set.
  * - The agency overlap counts children by pairs of their involved agencies, defined as for
  *   `multi_agency_children_pct` (metrics.md, "Involved agencies"), filters included.
+ * - Children by number of involved agencies (1, 2, 3, 4+) are the differences of
+ *   `involvedChildren`'s counts (1 or more, 2 or more, …): the very children of
+ *   `multi_agency_children_pct` and `children_known_3plus_agencies`, so the four add up to
+ *   the one's denominator, 2 to 4+ to its numerator and 3 and 4+ to the other's count.
+ * - Contacts by outcome (`contact_conversion_pct`, "a shared understanding of thresholds")
+ *   count the metric's own rows (`MetricSql.rows('contacts', …)`) by their source's sector
+ *   and agency, decided by the metric's own conditions (`CONTACT_DECIDED`): the decided
+ *   contacts of each group are the metric's denominator by that breakdown, its referrals the
+ *   numerator.
  */
 import type { CountTable } from '../disclosure/types.ts';
-import type { MetricValue } from '../metrics/compute.ts';
+import type { MetricValue, ValidQuery } from '../metrics/compute.ts';
 import { FIXED_GROUPS, type Dimension } from '../metrics/dimensions.ts';
 import type { MetricSql } from '../metrics/events.ts';
-import { involvedAgencyRows } from '../metrics/definitions/front-door.ts';
+import { CONTACT_DECIDED, involvedAgencyRows, involvedChildren } from '../metrics/definitions/front-door.ts';
+import { CONTACT_OUTCOMES } from '../schema/codes.ts';
 import type { Warehouse } from '../warehouse/warehouse.ts';
 import { listAreas } from './filters.ts';
 import { MetricCache, monthly, type MonthMetrics } from './metrics.ts';
-import { countTable, crossCount, eventSql, labelsOf, pageScope, validQuery, type DashboardQuery, type PageScope } from './query.ts';
+import { countTable, crossCount, eventSql, labelsOf, pageScope, readRows, validQuery, type DashboardQuery, type PageScope } from './query.ts';
 
 export const NEED_DIMENSIONS = ['concern', 'sector', 'age_band', 'sex', 'ethnicity_group'] as const satisfies readonly Dimension[];
 export type NeedDimension = (typeof NEED_DIMENSIONS)[number];
 
 const RATES = ['contacts_per_10k', 'referrals_per_10k'] as const;
+
+/** A contact's outcome (extract-format.md), or `undecided` while it has none. */
+export const CONVERSION_COLUMNS = [...CONTACT_OUTCOMES, 'undecided'] as const;
+export type ConversionColumn = (typeof CONVERSION_COLUMNS)[number];
+
+/** Children by their number of involved agencies. */
+export const AGENCY_COUNTS = ['1', '2', '3', '4+'] as const;
+export type AgencyCount = (typeof AGENCY_COUNTS)[number];
 
 export interface AreaRates {
 	area: string;
@@ -54,12 +72,39 @@ export interface NeedData extends PageScope {
 	trend: MonthMetrics<(typeof RATES)[number]>[];
 	multiAgency: {
 		figure: MetricValue;
+		/** `children_known_3plus_agencies`: the same children, those with 3 or more agencies. */
+		threePlus: MetricValue;
+		/**
+		 * The figure's children by their number of involved agencies: the four add up to its
+		 * denominator, 2, 3 and 4+ to its numerator, 3 and 4+ to `threePlus`.
+		 */
+		byCount: { agencies: AgencyCount; children: number }[];
 		/**
 		 * Children involved with both agencies in the period: agency × agency, symmetric; the
 		 * diagonal is the children involved with that agency at all. Rows and columns: the
 		 * agencies involved with any child. A child counts in many cells, so no totals.
 		 */
 		overlap: CountTable;
+	};
+	/**
+	 * `contact_conversion_pct` and the contacts it counts by outcome (`CONVERSION_COLUMNS`:
+	 * the four outcomes, then `undecided`, which is not in the metric's denominator).
+	 */
+	conversion: {
+		figure: MetricValue;
+		/**
+		 * Rows: every sector (of the source: the agency's, or the source code's). Every contact
+		 * has one, so each column adds up to all the contacts with that outcome: the referral
+		 * column to the metric's numerator, the four outcomes to its denominator.
+		 */
+		bySector: CountTable;
+		/**
+		 * Rows: the source agencies of the period's contacts. A contact with only a source code
+		 * has no agency and is in no row, so the columns add up to the sector table's or less.
+		 */
+		byAgency: CountTable;
+		/** The sector of each agency of `byAgency` (its contacts count in that sector's row, with those from source codes). */
+		agencySectors: Record<string, string>;
 	};
 }
 
@@ -78,6 +123,25 @@ function frontDoorGroups(ms: MetricSql, withContacts: boolean): string {
 	return withContacts ? `SELECT grp, 'contacts' AS tbl FROM (${ms.rows('contacts', { on: 'e.d_received_on' })}) UNION ALL ${referrals}` : referrals;
 }
 
+/** The metric's contacts, with their outcome as a column label (`undecided` without one). */
+function contactOutcomes(ms: MetricSql): string {
+	return `SELECT d_sector, source_agency_code, CASE WHEN ${CONTACT_DECIDED} THEN outcome ELSE 'undecided' END AS outcome_label
+		FROM (${ms.rows('contacts', { on: 'e.d_received_on' })})`;
+}
+
+/** Children by number of involved agencies, from the metrics' own counts (1 or more, 2 or more, …). */
+async function childrenByAgencyCount(warehouse: Warehouse, q: ValidQuery): Promise<{ agencies: AgencyCount; children: number }[]> {
+	const [row] = await readRows<{ den: number; two: number; three: number; four: number }>(
+		warehouse,
+		`SELECT CAST(den AS INTEGER) AS den, CAST(two AS INTEGER) AS two, CAST(three AS INTEGER) AS three, CAST(four AS INTEGER) AS four
+		FROM (${involvedChildren(eventSql(q))})`,
+		q
+	);
+	// No row: no involved rows at all.
+	const n = row ? [row.den, row.two, row.three, row.four].map(Number) : [0, 0, 0, 0];
+	return AGENCY_COUNTS.map((agencies, i) => ({ agencies, children: n[i] - (n[i + 1] ?? 0) }));
+}
+
 /** The page's data, every part of it from the same committed data (`Warehouse.snapshot`). */
 export function needPage(warehouse: Warehouse, query: DashboardQuery): Promise<NeedData> {
 	return warehouse.snapshot((view) => needPageIn(view, query));
@@ -86,7 +150,7 @@ export function needPage(warehouse: Warehouse, query: DashboardQuery): Promise<N
 async function needPageIn(warehouse: Warehouse, query: DashboardQuery): Promise<NeedData> {
 	const q = validQuery(query);
 	// The overlap's figure is wanted for the whole period only (it is the costliest metric).
-	const overall = new MetricCache(warehouse, [...RATES, 'multi_agency_children_pct']);
+	const overall = new MetricCache(warehouse, [...RATES, 'multi_agency_children_pct', 'children_known_3plus_agencies', 'contact_conversion_pct']);
 	const rates = new MetricCache(warehouse, RATES);
 	const breakdown = async (dimension: NeedDimension): Promise<CountTable> => {
 		const withContacts = dimension !== 'concern';
@@ -104,12 +168,17 @@ async function needPageIn(warehouse: Warehouse, query: DashboardQuery): Promise<
 			'n'
 		);
 	};
-	const [all, byArea, byMonth, names, overlapCounts, ...tables] = await Promise.all([
+	const outcomes = (row: string) => crossCount(warehouse, q, { source: contactOutcomes(eventSql(q)), row, column: 'outcome_label', measures: { n: true } });
+	const [all, byArea, byMonth, names, overlapCounts, byCount, outcomesBySector, outcomesByAgency, sectorsOfAgencies, ...tables] = await Promise.all([
 		overall.set(q),
 		rates.groups(q, 'area'),
 		rates.groups(q, 'month'),
 		listAreas(warehouse),
 		crossCount(warehouse, q, { source: overlapPairs(eventSql(q)), row: 'row_agency', column: 'column_agency', measures: { children: true } }),
+		childrenByAgencyCount(warehouse, q),
+		outcomes('d_sector'),
+		outcomes('source_agency_code'),
+		crossCount(warehouse, q, { source: contactOutcomes(eventSql(q)), row: 'source_agency_code', column: 'd_sector', measures: { n: true } }),
 		...NEED_DIMENSIONS.map(breakdown)
 	]);
 
@@ -135,7 +204,19 @@ async function needPageIn(warehouse: Warehouse, query: DashboardQuery): Promise<
 		trend: monthly(byMonth),
 		multiAgency: {
 			figure: all.multi_agency_children_pct,
+			threePlus: all.children_known_3plus_agencies,
+			byCount,
 			overlap: countTable({ rows: agencies, columns: agencies, rowTotals: false, columnTotals: false }, overlapCounts, 'children')
+		},
+		conversion: {
+			figure: all.contact_conversion_pct,
+			bySector: countTable({ rows: FIXED_GROUPS.sector!, columns: CONVERSION_COLUMNS, rowTotals: false, columnTotals: true }, outcomesBySector, 'n'),
+			byAgency: countTable(
+				{ rows: labelsOf(outcomesByAgency, 'row'), columns: CONVERSION_COLUMNS, rowTotals: false, columnTotals: false },
+				outcomesByAgency,
+				'n'
+			),
+			agencySectors: Object.fromEntries(sectorsOfAgencies.filter((r) => r.row !== null && r.column !== null).map((r) => [r.row, r.column]))
 		}
 	};
 }

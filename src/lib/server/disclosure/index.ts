@@ -12,6 +12,7 @@
  * - ./series.ts: chart series and XmR charts over the shown points.
  * - ./words.ts: symbols in words, and the display text of a figure.
  * - ./lines.ts: the secondary suppression all of them share.
+ * - ./relations.ts: the same over relations with weights (no figure worked out exactly).
  */
 export { DEFAULT_POLICY, DEFAULT_THRESHOLD, MIN_THRESHOLD, PROFILES, policyFrom, unsuppressedPolicy } from './policy.ts';
 export { PUBLICATION_COUNT_BASE, suppressCount } from './counts.ts';
@@ -30,5 +31,6 @@ export type * from './types.ts';
 export { COUNTED, POSITIONS, scopeOfCounted, type Counted, type Position } from './breakdown.ts';
 export { isSmall, showCount } from './counts.ts';
 export { protectLines } from './lines.ts';
+export { protectRelations, workedOut, type Relation, type RelationProblem } from './relations.ts';
 export { COUNT_FIELDS, primaryCounts, showMetric, type CountField } from './metric.ts';
 export { checkPolicy } from './policy.ts';

@@ -75,3 +75,39 @@ export const count = (value: number): MetricValue => ({ value, numerator: null, 
 export function metricSet(given: Partial<Record<MetricKey, MetricValue>>): MetricSet {
 	return Object.fromEntries(METRIC_KEYS.map((key) => [key, given[key] ?? NOT_APPLICABLE])) as MetricSet;
 }
+
+/**
+ * An independent test of "a suppressed figure can be worked out" (relations.ts's `workedOut`),
+ * in exact integer arithmetic: leaving the figure's column out lowers the rank of the
+ * relations' weights over the unknown figures (the suppressed ones and those not available).
+ * Relations: lists of [figure, weight], Σ weight × figure known.
+ */
+export function determinedExactly(
+	values: readonly (number | null)[],
+	relations: readonly (readonly (readonly [number, number])[])[],
+	suppressed: readonly boolean[]
+): number[] {
+	const unknown = values.map((_, i) => i).filter((i) => values[i] === null || suppressed[i]);
+	const rows = relations.map((rel) => unknown.map((u) => BigInt(rel.filter(([i]) => i === u).reduce((a, [, w]) => a + w, 0))));
+	if (rows.length === 0 || unknown.length === 0) return [];
+	const full = exactRank(rows);
+	return unknown.filter((u, k) => values[u] !== null && suppressed[u] && exactRank(rows.map((r) => r.filter((_, j) => j !== k))) < full);
+}
+
+/** The rank of a matrix of whole numbers, by fraction-free elimination. */
+function exactRank(rows: bigint[][]): number {
+	const m = rows.map((r) => [...r]);
+	const columns = m[0]?.length ?? 0;
+	let rank = 0;
+	for (let c = 0; c < columns && rank < m.length; c++) {
+		const p = m.findIndex((row, i) => i >= rank && row[c] !== 0n);
+		if (p < 0) continue;
+		[m[rank], m[p]] = [m[p], m[rank]];
+		for (let i = rank + 1; i < m.length; i++) {
+			const [a, b] = [m[rank][c], m[i][c]];
+			for (let j = 0; j < columns; j++) m[i][j] = m[i][j] * a - m[rank][j] * b;
+		}
+		rank++;
+	}
+	return rank;
+}

@@ -5,15 +5,15 @@
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { NEED_DIMENSIONS, needPage, type NeedData, type NeedDimension } from '../dashboard/need.ts';
+import { AGENCY_COUNTS, CONVERSION_COLUMNS, NEED_DIMENSIONS, needPage, type NeedData, type NeedDimension } from '../dashboard/need.ts';
 import type { Benchmark } from '../dashboard/settings.ts';
 import { DEFAULT_POLICY, deriveShares, suppressTable } from '../disclosure/index.ts';
 import type { CountTable, Shown } from '../disclosure/types.ts';
-import { NOT_APPLICABLE, rate, ratio } from '../disclosure/test-support.ts';
+import { count, determinedExactly, rate, ratio } from '../disclosure/test-support.ts';
 import { FIXED_GROUPS } from '../metrics/dimensions.ts';
 import { contact, extract, K1, K2, K3, K4, K5, referral } from '../metrics/test-fixtures.ts';
 import { createTestWarehouse, type TestWarehouse } from '../metrics/test-helpers.ts';
-import { groupLabel, presentNeed, type NeedView } from './need.ts';
+import { groupLabel, presentNeed, type NeedView, type ShownConversionRow } from './need.ts';
 
 const POLICY = DEFAULT_POLICY;
 const C: Shown = { value: null, symbol: 'c' };
@@ -21,7 +21,7 @@ const C: Shown = { value: null, symbol: 'c' };
 /** Every shown count of the view (shares, rates and percentages aside), with where it is. */
 function shownCounts(view: unknown): { path: string; shown: Shown }[] {
 	const out: { path: string; shown: Shown }[] = [];
-	const derived = new Set(['shares', 'value', 'trend']);
+	const derived = new Set(['shares', 'value', 'trend', 'percent']);
 	const walk = (v: unknown, path: string[]) => {
 		if (v === null || typeof v !== 'object') return;
 		if (path.some((p) => derived.has(p))) return;
@@ -57,6 +57,9 @@ function table(dimension: Exclude<NeedDimension, 'concern'>, given: Record<strin
 	return { rows, columns: ['contacts', 'referrals'], counts, rowTotals: false, columnTotals: true };
 }
 
+/** Contacts by outcome: referral, early help, information and advice, no further action, undecided. */
+type Outcomes = [number, number, number, number, number];
+
 interface Given {
 	/** code → [contacts, referrals, population] */
 	areas: Record<string, [number, number, number]>;
@@ -64,7 +67,14 @@ interface Given {
 	noArea?: Pair;
 	sector?: Record<string, Pair>;
 	concern?: Record<string, number>;
-	overlap?: { agencies: string[]; counts: number[][]; figure: [number, number] };
+	/** Agencies sharing children, and the children by number of agencies (1, 2, 3, 4+), which must agree. */
+	overlap?: { agencies: string[]; counts: number[][]; byCount: [number, number, number, number] };
+	/** Contacts by outcome of some sectors (adding up to their contacts); a sector not given: all no further action. */
+	outcomes?: Record<string, Outcomes>;
+	/** Contacts by outcome by agency (within their sector's). */
+	agencies?: Record<string, Outcomes>;
+	/** The agencies' sectors (default police). */
+	agencySectors?: Record<string, string>;
 }
 
 function needData(g: Given): NeedData {
@@ -73,14 +83,24 @@ function needData(g: Given): NeedData {
 	const whole: Pair = [areas.reduce((s, [, a]) => s + a[0], noArea[0]), areas.reduce((s, [, a]) => s + a[1], noArea[1])];
 	const population = areas.reduce((s, [, a]) => s + a[2], 0);
 	const concerns = FIXED_GROUPS.concern!;
-	const overlap = g.overlap ?? { agencies: [], counts: [], figure: [0, 0] };
+	const overlap = g.overlap ?? { agencies: [], counts: [], byCount: [0, 0, 0, 0] };
+	const [one, two, three, four] = overlap.byCount;
+	const sectorTable = table('sector', g.sector ?? {}, whole);
+	const outcomes = sectorTable.rows.map((code, r) => {
+		const contacts = sectorTable.counts[r][0] as number;
+		const given = g.outcomes?.[code];
+		if (given && sum(given) !== contacts) throw new Error(`${code}'s outcomes add up to ${sum(given)}, not its ${contacts} contacts`);
+		return given ?? [0, 0, 0, contacts, 0];
+	});
+	const column = (c: number) => sum(outcomes.map((o) => o[c]));
+	const agencyOutcomes = Object.entries(g.agencies ?? {});
 	return {
 		...SCOPE,
 		totals: { contacts: rate(whole[0], population), referrals: rate(whole[1], population) },
 		areas: areas.map(([area, [c, r, pop]], i) => ({ area, name: `Area ${area}`, contacts: rate(c, pop), referrals: rate(r, pop), rank: i + 1 })),
 		breakdowns: {
 			concern: { rows: [...concerns], columns: ['referrals'], counts: concerns.map((c) => [g.concern?.[c] ?? 0]), rowTotals: false, columnTotals: false },
-			sector: table('sector', g.sector ?? {}, whole),
+			sector: sectorTable,
 			age_band: table('age_band', {}, whole),
 			sex: table('sex', {}, whole),
 			ethnicity_group: table('ethnicity_group', {}, whole)
@@ -88,8 +108,22 @@ function needData(g: Given): NeedData {
 		// One month holding everything.
 		trend: [{ month: '2024-04', metrics: { contacts_per_10k: rate(whole[0], population), referrals_per_10k: rate(whole[1], population) } }],
 		multiAgency: {
-			figure: overlap.figure[1] === 0 ? NOT_APPLICABLE : ratio(...overlap.figure),
+			figure: ratio(two + three + four, one + two + three + four),
+			threePlus: count(three + four),
+			byCount: AGENCY_COUNTS.map((agencies, i) => ({ agencies, children: overlap.byCount[i] })),
 			overlap: { rows: overlap.agencies, columns: overlap.agencies, counts: overlap.counts, rowTotals: false, columnTotals: false }
+		},
+		conversion: {
+			figure: ratio(column(0), column(0) + column(1) + column(2) + column(3)),
+			bySector: { rows: sectorTable.rows, columns: [...CONVERSION_COLUMNS], counts: outcomes, rowTotals: false, columnTotals: true },
+			byAgency: {
+				rows: agencyOutcomes.map(([code]) => code),
+				columns: [...CONVERSION_COLUMNS],
+				counts: agencyOutcomes.map(([, o]) => o),
+				rowTotals: false,
+				columnTotals: false
+			},
+			agencySectors: Object.fromEntries(agencyOutcomes.map(([code]) => [code, g.agencySectors?.[code] ?? 'police']))
 		}
 	};
 }
@@ -190,14 +224,17 @@ describe('presentNeed over hand-made page data', () => {
 		const base = { areas: { A1: [120, 62, 2000] as [number, number, number] } };
 
 		it('two agencies sharing 1 to 5 children: the figure would give the pair away, so it is withheld', () => {
-			// Known to any = 20 + 15 − 3 = 32: from the figure's 32 the pair's 3 follows.
-			const view = presentNeed(needData({ ...base, overlap: { agencies: ['HLT', 'POL'], counts: [[20, 3], [3, 15]], figure: [3, 32] } }), POLICY);
+			// Known to any = 20 + 15 − 3 = 32: from the figure's 32 the pair's 3 follows. 29 known to one, 3 to two.
+			const view = presentNeed(needData({ ...base, overlap: { agencies: ['HLT', 'POL'], counts: [[20, 3], [3, 15]], byCount: [29, 3, 0, 0] } }), POLICY);
 			expect(view.multiAgency.withheld).toBe(true);
 			expect(view.multiAgency.figure).toEqual({ value: C, numerator: C, denominator: C });
 			expect(view.multiAgency.cells).toEqual([
 				[{ value: 20, symbol: null }, C],
 				[C, { value: 15, symbol: null }]
 			]);
+			// Known to one agency = 20 + 15 − 2 × 3: shown, it would give the 3 back too.
+			expect(view.multiAgency.byCount.map((g) => g.children)).toEqual([C, C, { value: 0, symbol: null }, { value: 0, symbol: null }]);
+			expect(view.multiAgency.threePlus.value).toEqual({ value: 0, symbol: null });
 			expectNoSmallCount(view);
 		});
 
@@ -207,28 +244,78 @@ describe('presentNeed over hand-made page data', () => {
 				[3, 15, 9],
 				[0, 9, 30]
 			];
-			const view = presentNeed(needData({ ...base, overlap: { agencies: ['A', 'B', 'C'], counts, figure: [12, 53] } }), POLICY);
+			// 12 children known to two agencies (3 + 9), 65 − 2 × 12 = 41 to one.
+			const view = presentNeed(needData({ ...base, overlap: { agencies: ['A', 'B', 'C'], counts, byCount: [41, 12, 0, 0] } }), POLICY);
 			expect(view.multiAgency.withheld).toBe(true);
 			expect(view.multiAgency.figure.value).toEqual(C);
+			expectNoSmallCount(view);
 		});
 
-		it('three agencies sharing pairwise: only bounds follow, so the figure is shown', () => {
+		it('three agencies sharing pairwise no longer make the sums inexact: the 3-plus count shown, they are exact', () => {
+			// 2 children known to A, B and C; 14 to two (AB 1, AC 6, BC 7); 31 to one. The pairs add up to
+			// 14 + 3 × 2 = 20 and the diagonal to 31 + 2 × 14 + 3 × 2 = 65, so with the 3-plus count the
+			// old page's reasoning ("a triangle: only bounds") fails: AB's 3 = 20 − 8 − 9.
 			const counts = [
 				[20, 3, 8],
 				[3, 15, 9],
 				[8, 9, 30]
 			];
-			const view = presentNeed(needData({ ...base, overlap: { agencies: ['A', 'B', 'C'], counts, figure: [17, 48] } }), POLICY);
-			expect(view.multiAgency.withheld).toBe(false);
-			expect(view.multiAgency.figure.numerator).toEqual({ value: 17, symbol: null });
-			expect(view.multiAgency.figure.value.value).toBeCloseTo((100 * 17) / 48);
+			const view = presentNeed(needData({ ...base, overlap: { agencies: ['A', 'B', 'C'], counts, byCount: [31, 14, 2, 0] } }), POLICY);
 			expect(view.multiAgency.cells[0][1]).toEqual(C);
+			// The groups first, then the headline counts give way: here the figure is withheld.
+			expect(view.multiAgency.byCount.slice(0, 3).map((g) => g.children)).toEqual([C, C, C]);
+			expect(view.multiAgency.figure.numerator).toEqual(C);
+			expect(view.multiAgency.withheld).toBe(true);
+			expect(view.multiAgency.figure.denominator).toEqual({ value: 47, symbol: null });
+			expectNoSmallCount(view);
+		});
+
+		it('two or more c on the diagonal and among the pairs: the sums tell nothing, the figure is shown', () => {
+			// Children: ABC 1, ABD 1, AB 18, AC 1, BD 1, A 19, B 9, C 2, D 1. Diagonal 40, 30, 4, 3; pairs AB 20,
+			// AC 2, AD 1, BC 1, BD 2, CD 0. By number of agencies: 31, 20, 2, 0.
+			const counts = [
+				[40, 20, 2, 1],
+				[20, 30, 1, 2],
+				[2, 1, 4, 0],
+				[1, 2, 0, 3]
+			];
+			const view = presentNeed(needData({ ...base, overlap: { agencies: ['A', 'B', 'C', 'D'], counts, byCount: [31, 20, 2, 0] } }), POLICY);
+			expect(view.multiAgency.withheld).toBe(false);
+			expect(view.multiAgency.figure.numerator).toEqual({ value: 22, symbol: null });
+			expect(view.multiAgency.figure.denominator).toEqual({ value: 53, symbol: null });
+			expect(view.multiAgency.figure.value.value).toBeCloseTo((100 * 22) / 53);
+			// 3 (2) is c; 2 + 3-plus = 22 then needs a second: 2's 20.
+			expect(view.multiAgency.threePlus.value).toEqual(C);
+			expect(view.multiAgency.byCount.map((g) => g.children)).toEqual([{ value: 31, symbol: null }, C, C, { value: 0, symbol: null }]);
+			// The matrix keeps its primary suppression only.
+			expect(view.multiAgency.cells.flat().filter((c) => c.symbol === 'c')).toHaveLength(10);
 		});
 
 		it('nothing suppressed in the overlap: the figure is shown', () => {
-			const view = presentNeed(needData({ ...base, overlap: { agencies: ['HLT', 'POL'], counts: [[20, 7], [7, 15]], figure: [7, 28] } }), POLICY);
+			const view = presentNeed(needData({ ...base, overlap: { agencies: ['HLT', 'POL'], counts: [[20, 7], [7, 15]], byCount: [21, 7, 0, 0] } }), POLICY);
 			expect(view.multiAgency.withheld).toBe(false);
 			expect(view.multiAgency.figure.denominator).toEqual({ value: 28, symbol: null });
+			expect(view.multiAgency.byCount.map((g) => g.children.value)).toEqual([21, 7, 0, 0]);
+		});
+
+		it('one c on the diagonal, the pairs all shown: the cheapest of the chart and the figure give way, not the matrix', () => {
+			// Children: AB 10, BC 8; A 12, B 15, C 3, D 4 of their own. Diagonal 22, 33, 11, 4 (c).
+			const counts = [
+				[22, 10, 0, 0],
+				[10, 33, 8, 0],
+				[0, 8, 11, 0],
+				[0, 0, 0, 4]
+			];
+			// Known to one: 12 + 15 + 3 + 4 = 34; to two: 18. No three agencies share children: the pairs
+			// give the numerator (18) whatever is shown, and Σ diagonal = denominator + numerator gives the 4
+			// unless the denominator is hidden; then the group of 1 (= denominator − numerator) too.
+			const view = presentNeed(needData({ ...base, overlap: { agencies: ['A', 'B', 'C', 'D'], counts, byCount: [34, 18, 0, 0] } }), POLICY);
+			expect(view.multiAgency.cells[3][3]).toEqual(C);
+			expect(view.multiAgency.cells.flat().filter((c) => c.symbol === 'c')).toHaveLength(1);
+			expect(view.multiAgency.byCount.map((g) => g.children)).toEqual([C, { value: 18, symbol: null }, { value: 0, symbol: null }, { value: 0, symbol: null }]);
+			expect(view.multiAgency.figure).toEqual({ value: C, numerator: { value: 18, symbol: null }, denominator: C });
+			expect(view.multiAgency.withheld).toBe(true);
+			expectNoSmallCount(view);
 		});
 	});
 
@@ -321,6 +408,275 @@ describe('presentNeed over hand-made page data', () => {
 			'Not known',
 			'Domestic abuse'
 		]);
+	});
+});
+
+// ---------------------------------------------------------------- contacts by outcome
+
+const SHOWN = (value: number): Shown => ({ value, symbol: null });
+/** Whether a line of shown figures has exactly one `c` (one figure given away by the others). */
+const loneC = (figures: readonly Shown[]) => figures.filter((f) => f.symbol === 'c').length === 1;
+
+describe('contacts by outcome', () => {
+	const base = { areas: { A1: [97, 40, 2000] as [number, number, number] } };
+
+	it('the headline is the tables\' totals; a group\'s conversion is c when its referrals or decided contacts are', () => {
+		// Police: 3 referrals (c) of 33 decided: its row takes its 30 no further action; the referral column
+		// takes education's 20; the no further action column education's 30. Youth justice: undecided only.
+		const data = needData({
+			areas: { A1: [145, 40, 2000] },
+			sector: { police: [33, 10], health: [50, 10], education: [50, 10], youth_justice: [12, 10] },
+			outcomes: { police: [3, 0, 0, 30, 0], health: [0, 10, 0, 40, 0], education: [20, 0, 0, 30, 0], youth_justice: [0, 0, 0, 0, 12] }
+		});
+		const view = presentNeed(data, POLICY);
+		const { bySector, figure } = view.conversion;
+		const row = (code: string) => bySector.rows.find((r) => r.code === code)!;
+		expect(bySector.total.outcomes).toEqual([SHOWN(23), SHOWN(10), SHOWN(0), SHOWN(100), SHOWN(12)]);
+		expect(bySector.total.decided).toEqual(SHOWN(133));
+		expect(figure).toMatchObject({ numerator: SHOWN(23), denominator: SHOWN(133) });
+		expect(figure.value.value).toBeCloseTo((100 * 23) / 133);
+		expect(bySector.total.percent.value).toBeCloseTo((100 * 23) / 133);
+		expect(row('police')).toMatchObject({ outcomes: [C, SHOWN(0), SHOWN(0), C, SHOWN(0)], decided: SHOWN(33), percent: C });
+		expect(row('education')).toMatchObject({ outcomes: [C, SHOWN(0), SHOWN(0), C, SHOWN(0)], decided: SHOWN(50), percent: C });
+		expect(row('health')).toMatchObject({ outcomes: [SHOWN(0), SHOWN(10), SHOWN(0), SHOWN(40), SHOWN(0)], decided: SHOWN(50), percent: SHOWN(0) });
+		// No decided contact: no percentage.
+		expect(row('youth_justice')).toMatchObject({ outcomes: [SHOWN(0), SHOWN(0), SHOWN(0), SHOWN(0), SHOWN(12)], decided: SHOWN(0) });
+		expect(row('youth_justice').percent).toEqual({ value: null, symbol: 'z' });
+		// The contact counts are as the joint call left them.
+		expect(breakdown(view, 'sector').groups.filter((g) => g.counts[0].symbol === 'c')).toEqual([]);
+		expectNoSmallCount(view);
+	});
+
+	it('decided + undecided = the sector\'s contacts shown beside: a contact count is suppressed further when the outcomes need it', () => {
+		// As above: police's decided 33 is c and it has no undecided contact, so its 33 contacts in the table of
+		// contacts and referrals by sector would give it back. The joint call suppressed health's 4 and youth
+		// justice's 10 there (the smallest), not police's: now police's is c too, wherever it shows.
+		const data = needData({
+			...base,
+			sector: { police: [33, 10], health: [4, 10], education: [50, 10], youth_justice: [10, 10] },
+			outcomes: { police: [3, 0, 0, 30, 0], health: [0, 0, 0, 4, 0], education: [20, 0, 0, 30, 0], youth_justice: [0, 0, 0, 0, 10] }
+		});
+		const sector = breakdown(presentNeed(data, POLICY), 'sector');
+		const contacts = (code: string) => sector.groups.find((g) => g.code === code)!;
+		expect(contacts('police').counts[0]).toEqual(C);
+		expect(contacts('police').shares[0]).toEqual(C);
+		expect(contacts('health').counts[0]).toEqual(C);
+		expect(contacts('youth_justice').counts[0]).toEqual(C);
+		expect(contacts('education').counts[0]).toEqual(SHOWN(50));
+		expect(sector.totals![0]).toEqual(SHOWN(97));
+		// And youth justice's 10 contacts, all undecided, are the only undecided ones: with its 10 suppressed
+		// there, the undecided total goes, so the decided total (97 − 10) and, with it, the referral total:
+		// the headline is c.
+		const view = presentNeed(data, POLICY);
+		expect(view.conversion.bySector.total).toMatchObject({ decided: C, outcomes: [C, SHOWN(0), SHOWN(0), SHOWN(64), C] });
+		expect(view.conversion.figure).toEqual({ value: C, numerator: C, denominator: C });
+		expect(view.conversion.withheld).toBe(true);
+
+		// Without the outcomes' need (police has an undecided contact to take it), police's contacts stay.
+		const other = needData({
+			...base,
+			sector: { police: [33, 10], health: [4, 10], education: [50, 10], youth_justice: [10, 10] },
+			outcomes: { police: [3, 0, 0, 22, 8], health: [0, 0, 0, 4, 0], education: [20, 0, 0, 30, 0], youth_justice: [0, 0, 0, 0, 10] }
+		});
+		const stays = breakdown(presentNeed(other, POLICY), 'sector');
+		expect(stays.groups.find((g) => g.code === 'police')!.counts[0]).toEqual(SHOWN(33));
+		expect(presentNeed(other, POLICY).conversion.withheld).toBe(false);
+	});
+
+	it('a handful of undecided contacts: the contacts headline less the decided would give them away, so the decided total goes', () => {
+		// 150 contacts, 149 decided, 1 undecided (c). Decided + undecided = the 150 shown above: the 149 is c
+		// (smaller than the 150), and in the totals row the smallest other, the 30 referrals, with it.
+		const data = needData({
+			areas: { A1: [150, 40, 2000] },
+			sector: { police: [100, 20], health: [50, 20] },
+			outcomes: { police: [20, 0, 0, 79, 1], health: [10, 0, 0, 40, 0] }
+		});
+		const view = presentNeed(data, POLICY);
+		expect(view.totals.contacts.numerator).toEqual(SHOWN(150));
+		expect(view.conversion.bySector.total).toMatchObject({ outcomes: [C, SHOWN(0), SHOWN(0), SHOWN(119), C], decided: C, percent: C });
+		expect(view.conversion.figure).toEqual({ value: C, numerator: C, denominator: C });
+		expect(view.conversion.withheld).toBe(true);
+		expectNoSmallCount(view);
+	});
+
+	it('by agency: a contact from a source code alone is in no agency, a hidden rest', () => {
+		// Police 60 contacts: POL's 40, the other 20 (2 referrals, 3 early help, 15 no further action) from source codes alone.
+		const data = needData({
+			areas: { A1: [60, 20, 2000] },
+			sector: { police: [60, 20] },
+			outcomes: { police: [14, 6, 0, 40, 0] },
+			agencies: { POL: [12, 3, 0, 25, 0] }
+		});
+		const view = presentNeed(data, POLICY);
+		const pol = view.conversion.byAgency.rows[0];
+		expect(view.conversion.byAgency.rows.map((r) => r.code)).toEqual(['POL']);
+		// POL's 3 early help: c, and its smallest other (12 referrals) too; the conversion then c.
+		expect(pol).toMatchObject({ outcomes: [C, C, SHOWN(0), SHOWN(25), SHOWN(0)], decided: SHOWN(40), percent: C });
+		// The agency table's total row is every contact's (the sector table's, the headline's).
+		expect(view.conversion.byAgency.total).toEqual(view.conversion.bySector.total);
+		expectNoSmallCount(view);
+	});
+
+	it('a sector whose contacts all come from one agency: its row is that agency\'s, suppressed alike', () => {
+		// Education: all SCH's. Its 8 referrals are c in the agency table only if they are in the sector table.
+		const data = needData({
+			areas: { A1: [130, 20, 2000] },
+			sector: { police: [60, 10], education: [70, 10] },
+			outcomes: { police: [14, 6, 0, 40, 0], education: [8, 2, 20, 40, 0] },
+			agencies: { POL: [12, 3, 0, 25, 0], SCH: [8, 2, 20, 40, 0] },
+			agencySectors: { POL: 'police', SCH: 'education' }
+		});
+		const view = presentNeed(data, POLICY);
+		const education = view.conversion.bySector.rows.find((r) => r.code === 'education')!;
+		const sch = view.conversion.byAgency.rows.find((r) => r.code === 'SCH')!;
+		// The 2 early help is c, and the 8 referrals with it (the smallest other of the row), in both.
+		expect(sch.outcomes).toEqual([C, C, SHOWN(20), SHOWN(40), SHOWN(0)]);
+		expect({ ...education, code: 'SCH', label: 'SCH' }).toEqual(sch);
+		expectNoSmallCount(view);
+	});
+
+	it('property: no lone c in any line of the tables, with the contact counts beside them, and the headline their totals', () => {
+		const count = fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 5 }), fc.integer({ min: 6, max: 40 }));
+		const outcomes = fc.tuple(count, count, count, count, count);
+		const sectors = ['police', 'health', 'education', 'voluntary'];
+		fc.assert(
+			fc.property(fc.array(outcomes, { minLength: 4, maxLength: 4 }), fc.array(fc.nat(100), { minLength: 4, maxLength: 4 }), count, (bySector, agencyShare, noArea) => {
+				const sectorContacts = bySector.map((o) => sum(o));
+				const whole = sum(sectorContacts);
+				const areaContacts = Math.max(0, whole - Math.min(noArea, whole));
+				const agencies: Record<string, Outcomes> = {};
+				// Each sector's agency sends a share of its contacts, outcome by outcome; the rest came by source code.
+				bySector.forEach((o, i) => (agencies[`AG${i}`] = o.map((n) => Math.floor((n * agencyShare[i]) / 100)) as Outcomes));
+				const data = needData({
+					areas: { A1: [areaContacts, 0, 1000] },
+					noArea: [whole - areaContacts, 0],
+					sector: Object.fromEntries(sectors.map((code, i) => [code, [sectorContacts[i], 0] as Pair])),
+					outcomes: Object.fromEntries(sectors.map((code, i) => [code, bySector[i]])),
+					agencies,
+					agencySectors: Object.fromEntries(sectors.map((code, i) => [`AG${i}`, code]))
+				});
+				const view = presentNeed(data, POLICY);
+				expectNoSmallCount(view);
+				const { bySector: S, byAgency: A, figure } = view.conversion;
+				expect([figure.numerator, figure.denominator]).toEqual([S.total.outcomes[0], S.total.decided]);
+				expect(A.total).toEqual(S.total);
+				const decidedOf = (r: ShownConversionRow) => r.outcomes.slice(0, 4);
+				for (const r of [...S.rows, ...A.rows, S.total]) {
+					expect(loneC([...decidedOf(r), r.decided]), r.code).toBe(false);
+					if (r.outcomes[0].symbol === 'c' || r.decided.symbol === 'c') expect(r.percent).toEqual(C);
+				}
+				// Decided + undecided = contacts: in each sector (the sector table beside) and in all (the headline).
+				const sectorTable = breakdown(view, 'sector');
+				for (const r of S.rows) {
+					const contacts = sectorTable.groups.find((g) => g.code === r.code)!.counts[0];
+					expect(loneC([r.decided, r.outcomes[4], contacts]), r.code).toBe(false);
+				}
+				expect(loneC([S.total.decided, S.total.outcomes[4], view.totals.contacts.numerator])).toBe(false);
+				// Columns: the sector table with its totals; the agency table with them and the hidden rest (c when small).
+				for (let c = 0; c <= 5; c++) {
+					const of = (r: ShownConversionRow) => (c === 5 ? r.decided : r.outcomes[c]);
+					expect(loneC([...S.rows.map(of), of(S.total)]), `sector column ${c}`).toBe(false);
+					const totalOf = c === 5 ? (o: Outcomes) => sum(o.slice(0, 4)) : (o: Outcomes) => o[c];
+					const rest = sum(bySector.map(totalOf)) - sum(Object.values(agencies).map(totalOf));
+					const cs = A.rows.map(of).filter((s) => s.symbol === 'c').length + (rest >= 1 && rest <= POLICY.threshold ? 1 : 0);
+					if (of(S.total).symbol === null) expect(cs, `agency column ${c}`).not.toBe(1);
+				}
+				// Each sector's row is its agency's row and its contacts from source codes alone (c when small).
+				S.rows.forEach((r) => {
+					const i = sectors.indexOf(r.code);
+					if (i < 0) return;
+					const agency = A.rows.find((a) => a.code === `AG${i}`)!;
+					for (let c = 0; c <= 5; c++) {
+						const of = (x: ShownConversionRow) => (c === 5 ? x.decided : x.outcomes[c]);
+						const valueOf = (o: Outcomes) => (c === 5 ? sum(o.slice(0, 4)) : o[c]);
+						const rest = valueOf(bySector[i]) - valueOf(agencies[`AG${i}`]);
+						// As for a breakdown's rest: counted as c when small; where nothing else can be, the engine
+						// suppresses it as the second figure, which the page does not show: so only a shown total is checked.
+						const cs = (of(agency).symbol === 'c' ? 1 : 0) + (rest >= 1 && rest <= POLICY.threshold ? 1 : 0);
+						if (of(r).symbol === null) expect(cs, `${r.code} and its agency, column ${c}`).not.toBe(1);
+					}
+				});
+				// The contact counts the outcomes may have suppressed further are still protected in their own lines.
+				for (const b of view.breakdowns.filter((b) => b.totals)) {
+					expect(b.totals![0]).toEqual(view.totals.contacts.numerator);
+					if (b.totals![0].symbol === null) expect(loneC(b.groups.map((g) => g.counts[0]))).toBe(false);
+				}
+			}),
+			{ numRuns: 300 }
+		);
+	});
+});
+
+// ---------------------------------------------------------------- children by number of agencies
+
+describe('children by number of agencies, with the overlap of agencies', () => {
+	it('property: from random children, no count from 1 to 5 shows, no lone c in a line, and no c can be worked out', () => {
+		fc.assert(
+			fc.property(
+				fc.integer({ min: 1, max: 5 }).chain((k) =>
+					fc.tuple(
+						fc.constant(k),
+						// Children as sets of agencies (bit masks), some sets many times, most few.
+						fc.array(fc.tuple(fc.integer({ min: 1, max: (1 << k) - 1 }), fc.oneof(fc.integer({ min: 1, max: 3 }), fc.integer({ min: 4, max: 25 }))), {
+							minLength: 1,
+							maxLength: 8
+						})
+					)
+				),
+				([k, sets]) => {
+					const agencies = [...Array(k).keys()].map((i) => `AG${i}`);
+					const counts = agencies.map(() => agencies.map(() => 0));
+					const byCount: [number, number, number, number] = [0, 0, 0, 0];
+					for (const [mask, n] of sets) {
+						const members = agencies.map((_, i) => i).filter((i) => mask & (1 << i));
+						for (const i of members) for (const j of members) counts[i][j] += n;
+						byCount[Math.min(members.length, 4) - 1] += n;
+					}
+					const data = needData({ areas: { A1: [120, 62, 2000] }, overlap: { agencies, counts, byCount } });
+					const view = presentNeed(data, POLICY);
+					expectNoSmallCount(view);
+					const m = view.multiAgency;
+					const [B1, B2, B3, B4] = m.byCount.map((g) => g.children);
+					const [three, num, den] = [m.threePlus.value, m.figure.numerator, m.figure.denominator];
+					for (const line of [
+						[B1, B2, B3, B4, den],
+						[B1, num, den],
+						[B1, B2, three, den],
+						[B2, B3, B4, num],
+						[B2, three, num],
+						[B3, B4, three]
+					])
+						expect(loneC(line)).toBe(false);
+					// The exact relations, written out here: the lines, and the matrix's sums with weights.
+					const family = [B1, B2, B3, B4, three, num, den];
+					const familyValues = [...byCount, byCount[2] + byCount[3], byCount[1] + byCount[2] + byCount[3], sum(byCount)];
+					const cellAt: number[][] = agencies.map(() => []);
+					const values = [...familyValues];
+					const shown = [...family];
+					for (let i = 0; i < k; i++)
+						for (let j = i; j < k; j++) {
+							cellAt[i][j] = values.push(counts[i][j]) - 1;
+							shown.push(m.cells[i][j]);
+							expect(m.cells[j][i]).toEqual(m.cells[i][j]);
+						}
+					const terms = (ids: number[], w: number) => ids.map((i) => [i, w] as [number, number]);
+					const relations = [
+						[...terms([0, 1, 2, 3], 1), [6, -1]],
+						[...terms([0, 5], 1), [6, -1]],
+						[...terms([0, 1, 4], 1), [6, -1]],
+						[...terms([1, 2, 3], 1), [5, -1]],
+						[...terms([1, 4], 1), [5, -1]],
+						[...terms([2, 3], 1), [4, -1]],
+						[...terms(agencies.map((_, i) => cellAt[i][i]), 1), [6, -1], [5, -1], [4, -1], [3, -1]],
+						[...terms(agencies.flatMap((_, i) => agencies.map((_, j) => j).filter((j) => j > i).map((j) => cellAt[i][j])), 1), [5, -1], [4, -2], [3, -3]]
+					] as [number, number][][];
+					expect(determinedExactly(values, relations, shown.map((s) => s.symbol === 'c'))).toEqual([]);
+					// What is shown is the data's.
+					shown.forEach((s, i) => s.symbol === null && expect(s.value).toBe(values[i]));
+				}
+			),
+			{ numRuns: 300 }
+		);
 	});
 });
 

@@ -19,29 +19,88 @@
  *   counts under each of its concerns, so the concern counts have no total): the referral
  *   count shown on the page, from the joint call, with each concern's count as shown.
  * - **Concerns** add up to nothing shown (`suppressTable` without totals: primary suppression).
- * - **Children known to several agencies.** The figure stands alone (`suppressMetric`); the
- *   overlap of agencies has no totals (`suppressTable`: primary suppression). But the two are
- *   related: children known to any agency (the figure's denominator) are, by inclusion and
- *   exclusion, Σ agencies − Σ pairs + Σ triples − …, and children known to two or more (its
- *   numerator) Σ pairs − 2 Σ triples + …. A triple can only be non-zero where its three pairs
- *   are, so when no three agencies share children pairwise (no triangle among the non-zero
- *   pairs, which the shown matrix tells: `c` is non-zero) both are exact sums of the matrix's
- *   cells, and a suppressed cell could be worked out from the figure. Then, if the matrix has
- *   any `c`, the figure is withheld (`c`, with its counts). With a triangle the sums are not
- *   exact and only bounds follow, as with any table (docs/disclosure.md, "Limits").
+ * - **Contacts by outcome** (`contact_conversion_pct` by source sector and by agency). Each
+ *   table's row is its four outcomes adding up to the decided contacts, and its columns add up
+ *   to the same totals (every contact has a sector; a contact with only a source code has no
+ *   agency, so by agency each column has a hidden rest, as a breakdown has). The totals are
+ *   the headline's counts (referral: its numerator; decided: its denominator), shown from the
+ *   same answer. And decided + undecided = all contacts: in each sector, which the table of
+ *   contacts and referrals by source sector shows, and in all, which is the contacts headline.
+ *   So the contacts by outcome are protected in ONE `protectLines` with every contact count of
+ *   the page, starting from the joint call's answer (lines.ts: an earlier answer stays as it
+ *   is): both tables' rows and columns, each sector's row as its agencies' rows and its own
+ *   contacts from a source code alone (a hidden rest: a sector of one agency and no such
+ *   contact has that agency's row), "decided + undecided = contacts" per sector and in all, and again the joint call's contact lines (areas, months, sectors, age bands, sexes,
+ *   ethnicity groups, each with its hidden rest and the whole). A contact count that this
+ *   suppresses further (the outcomes need it when, say, a sector's decided contacts are
+ *   suppressed and it has no undecided one) is then `c` wherever it shows: the rate and the
+ *   trend point it is the numerator of, its cell and share in the tables, the headline; its
+ *   own lines were in the same problem, so they are protected too. The headline's value and a
+ *   group's conversion are `c` whenever the referrals or the decided contacts they are of are.
+ *   Undecided contacts are not in the metric; they are shown so that each row says what
+ *   became of all its contacts.
+ * - **Children known to several agencies**: the figure's children by their number of
+ *   agencies (1, 2, 3, 4+), the figure's numerator and denominator, the count known to 3 or
+ *   more, and the overlap of agencies (agency × agency; the diagonal: children known to each).
+ *   They are tied in two ways, and protected together by ONE `protectRelations`
+ *   (disclosure/relations.ts):
+ *   - sums ("lines"): 1 + 2 + 3 + 4+ = denominator, 2 + 3 + 4+ = numerator, 3 + 4+ = the
+ *     3-plus count, and what follows from them (1 + numerator = denominator, 2 + 3-plus =
+ *     numerator, 1 + 2 + 3-plus = denominator): every way one of these figures is a sum of
+ *     others, so no `c` is the difference of shown figures;
+ *   - with weights, through the matrix: a child known to k agencies counts k times on its
+ *     diagonal and k(k−1)/2 times among its pairs, so Σ diagonal = denominator + numerator +
+ *     3-plus + 4+ (+ the children with 5 or more, again, and so on) and Σ pairs = numerator +
+ *     2 × 3-plus + 3 × 4+ (+ 4 × those with 5 or more, …). The children with 5 or more are
+ *     taken as known: there are often none, and a reader can tell when the matrix lists fewer
+ *     than five agencies, so the relations are taken as exact.
+ *   The page before these figures withheld the multi-agency figure when the matrix had a `c`
+ *   and no three agencies shared children pairwise (then no child has three agencies, and
+ *   the two sums gave the figure's counts exactly). With the 3-plus count and the 4+ group
+ *   shown, that condition no longer makes the sums inexact (they are exact whenever there is
+ *   no child with five agencies), and weighted relations defeat the one-`c` rule (the 4+
+ *   group and the 3-plus count suppressed together are still two equations in two unknowns).
+ *   So the rule is the exact one: no suppressed figure (a group, a headline count, a cell of
+ *   the matrix) can be worked out from everything shown. The matrix keeps its primary
+ *   suppression; where more is needed, the cheapest combination of the four groups and the
+ *   three headline counts that leaves nothing to work out is suppressed (a headline count
+ *   costs more than all four groups together; then the smaller figures), as the page before
+ *   withheld the figure; only where no such combination exists (the matrix alone gives a
+ *   count away), cells of the matrix too, smallest first. In practice, with two or more `c`
+ *   among the matrix's diagonal and two or more among its pairs (or none), the sums tell
+ *   nothing and only the lines act; with one, the groups or the figure give way. The
+ *   headline figures are the answer's numerator, denominator and 3-plus count: the same
+ *   shown figures as the chart's table. A figure `c` for this (not for a count of its own
+ *   from 1 to the threshold) is reported as withheld. Not covered, as before: the matrix's
+ *   own differences (a diagonal cell less a pair cell is the children known to one agency of
+ *   the two and not the other) and bounds (docs/disclosure.md, "Limits").
  * - Ranks and the order of areas are of the shown rates: a suppressed rate has no rank and
- *   comes last.
+ *   comes last. The page orders the bars of contacts that became referrals by their shown
+ *   percentage, and their tables by name (agencies) or the code list (sectors), leaving out
+ *   only groups whose every figure is shown as 0.
  */
-import type { NeedData, NeedDimension } from '../dashboard/need.ts';
-import { NEED_DIMENSIONS } from '../dashboard/need.ts';
+import type { AgencyCount, ConversionColumn, NeedData, NeedDimension } from '../dashboard/need.ts';
+import { AGENCY_COUNTS, CONVERSION_COLUMNS, NEED_DIMENSIONS } from '../dashboard/need.ts';
 import { metricInfo, type MetricInfo } from '../dashboard/metrics.ts';
 import type { Benchmark } from '../dashboard/settings.ts';
-import { deriveShares, metricSeries, suppressBreakdowns, suppressMetric, suppressTable } from '../disclosure/index.ts';
-import type { CountTable, DisclosurePolicy, GroupedResult, SeriesPoint, Shown, ShownMetric, WholeResult } from '../disclosure/index.ts';
+import {
+	checkPolicy,
+	deriveShares,
+	isSmall,
+	metricSeries,
+	protectLines,
+	protectRelations,
+	showCount,
+	showMetric,
+	suppressBreakdowns,
+	suppressTable
+} from '../disclosure/index.ts';
+import type { CountTable, DisclosurePolicy, GroupedResult, Relation, SeriesPoint, Shown, ShownBreakdown, ShownMetric, ShownMetricSet, WholeResult } from '../disclosure/index.ts';
 import type { MetricSet, MetricValue } from '../metrics/compute.ts';
 import type { Dimension } from '../metrics/dimensions.ts';
 import type { MetricKey } from '../metrics/keys.ts';
 import { fullSet, shareOfShown, shownBenchmarks, symbolOf, type ShownBenchmark } from './common.ts';
+import { shareOf } from './escalation.ts';
 
 export { shareOfShown, shownBenchmarks, type ShownBenchmark };
 
@@ -78,12 +137,35 @@ export interface ShownNeedBreakdown {
 	shareOf: string;
 }
 
+/** One group's contacts by outcome, as shown. */
+export interface ShownConversionRow {
+	/** Sector or agency code; `all` for the totals. */
+	code: string;
+	/** A sector in words (agencies: the code; the page names them). */
+	label: string;
+	/** Contacts by outcome, one per `CONVERSION_COLUMNS` (the last: undecided). */
+	outcomes: Shown[];
+	/** Contacts with an outcome (the four outcomes; undecided ones are not). */
+	decided: Shown;
+	/** Referrals as a percentage of the decided contacts (the conversion): `c` when either is. */
+	percent: Shown;
+}
+
+export interface ShownConversion {
+	by: 'sector' | 'agency';
+	columns: ConversionColumn[];
+	/** In the data's order (sectors: the code list; agencies: by code). */
+	rows: ShownConversionRow[];
+	/** Every contact's (with those from a source code alone, under agencies too): the headline's counts. */
+	total: ShownConversionRow;
+}
+
 export interface NeedView {
 	period: { from: string; to: string };
 	filters: { area: string | null; agency: string | null; sector: string | null };
-	metrics: { contacts: MetricInfo; referrals: MetricInfo; multiAgency: MetricInfo };
+	metrics: { contacts: MetricInfo; referrals: MetricInfo; multiAgency: MetricInfo; threePlus: MetricInfo; conversion: MetricInfo };
 	totals: { contacts: ShownMetric; referrals: ShownMetric };
-	benchmarks: { contacts: ShownBenchmark[]; referrals: ShownBenchmark[]; multiAgency: ShownBenchmark[] };
+	benchmarks: { contacts: ShownBenchmark[]; referrals: ShownBenchmark[]; multiAgency: ShownBenchmark[]; conversion: ShownBenchmark[] };
 	/** Highest shown referral rate first, areas whose rate is not shown last (by code). */
 	areas: ShownArea[];
 	/** Rates per 10,000 by month (a gap where not shown). */
@@ -91,11 +173,23 @@ export interface NeedView {
 	breakdowns: ShownNeedBreakdown[];
 	multiAgency: {
 		figure: ShownMetric;
-		/** The figure is `c` because, with these filters, it would reveal a suppressed count of the overlap. */
+		/** Children known to 3 or more agencies (a count: `numerator` and `denominator` are `z`). */
+		threePlus: ShownMetric;
+		/** The figure or the 3-plus count is `c` though its counts are not small: it would give a suppressed count away. */
 		withheld: boolean;
+		/** The figure's children by their number of agencies. */
+		byCount: { agencies: AgencyCount; children: Shown }[];
 		/** Agency codes, rows and columns of `cells`. */
 		agencies: string[];
 		cells: Shown[][];
+	};
+	/** Contacts that became referrals: the headline, and the contacts by outcome by sector and by agency. */
+	conversion: {
+		figure: ShownMetric;
+		/** The figure is `c` though its counts are not small: they would give a suppressed count away. */
+		withheld: boolean;
+		bySector: ShownConversion;
+		byAgency: ShownConversion;
 	};
 }
 
@@ -149,27 +243,246 @@ function ranks(values: readonly Shown[]): (number | null)[] {
 	return shown.map((v) => (v === null ? null : 1 + shown.filter((o) => o !== null && o > v).length));
 }
 
-/** Whether some three agencies share children pairwise (non-zero pairs, as the shown matrix tells: `c` is non-zero). */
-function hasTriangle(cells: readonly Shown[][]): boolean {
-	const linked = (i: number, j: number) => cells[i][j].symbol === 'c' || (cells[i][j].value ?? 0) > 0;
-	const n = cells.length;
-	for (let i = 0; i < n; i++)
-		for (let j = i + 1; j < n; j++) {
-			if (!linked(i, j)) continue;
-			for (let k = j + 1; k < n; k++) if (linked(i, k) && linked(j, k)) return true;
-		}
-	return false;
-}
-
-function withheldMetric(): ShownMetric {
-	const c: Shown = { value: null, symbol: 'c' };
-	return { value: c, numerator: c, denominator: c };
-}
-
 /** The columns of a breakdown table, checked against what the page data promises. */
 function columnsOf(table: CountTable): ('contacts' | 'referrals')[] {
 	for (const c of table.columns) if (c !== 'contacts' && c !== 'referrals') throw new Error(`a need breakdown has a column "${c}"`);
 	return table.columns as ('contacts' | 'referrals')[];
+}
+
+const sum = (ns: readonly number[]) => ns.reduce((a, n) => a + n, 0);
+const isC = (s: Shown) => s.symbol === 'c';
+
+/** Figures of one protection problem, with their first suppression and the lines between them. */
+class Figures {
+	readonly values: (number | null)[] = [];
+	readonly initial: boolean[] = [];
+	readonly lines: number[][] = [];
+	/** Figures the page does not show (the rest of a breakdown): chosen only when nothing else can be. */
+	readonly hidden = new Set<number>();
+
+	add(value: number | null, suppressed: boolean, hidden = false): number {
+		const i = this.values.push(value) - 1;
+		this.initial.push(suppressed);
+		if (hidden) this.hidden.add(i);
+		return i;
+	}
+
+	value(i: number): number {
+		const v = this.values[i];
+		if (v === null) throw new Error(`figure ${i} is not available`);
+		return v;
+	}
+
+	line(...members: number[]): void {
+		this.lines.push(members);
+	}
+}
+
+/** A metric's count of contacts as it takes part in a line (as the joint call counts it: `x` counts 0). */
+const contactsOf = (m: MetricValue): number | null => m.numerator ?? (m.status === 'x' ? 0 : null);
+
+/** The joint call's answers for the page's contact counts (see `presentNeed`). */
+interface JointContacts {
+	byArea: ShownBreakdown;
+	byMonth: ShownBreakdown;
+	/** One per dimension of `adding`, in that order. */
+	byTable: ShownBreakdown[];
+	adding: readonly NeedDimension[];
+}
+
+/** The columns of a table of contacts by outcome, checked against what the page data promises. */
+function checkConversionColumns(table: CountTable): void {
+	if (JSON.stringify(table.columns) !== JSON.stringify(CONVERSION_COLUMNS)) throw new Error(`contacts by outcome have the columns ${table.columns.join(', ')}`);
+}
+
+/**
+ * Contacts by outcome (by sector and by agency) and every contact count of the page, protected
+ * together (the module's comment, "Contacts by outcome"). The joint call's answers for the
+ * contact counts are updated in place where this suppresses one further; the tables and the
+ * headline `contact_conversion_pct` are returned.
+ */
+function protectContacts(data: NeedData, joint: JointContacts, policy: DisclosurePolicy): NeedView['conversion'] {
+	checkPolicy(policy);
+	const f = new Figures();
+	const small = (n: number) => isSmall(n, policy);
+
+	// ---- the joint call's contact counts and lines, as it decided them
+	const places: { index: number; m: MetricValue; at: ShownMetricSet }[] = [];
+	const contactCount = (m: MetricValue, at: ShownMetricSet): number => {
+		const index = f.add(contactsOf(m), isC(at.contacts_per_10k.numerator));
+		places.push({ index, m, at });
+		return index;
+	};
+	const whole = contactCount(data.totals.contacts, joint.byArea.total);
+	const breakdownLine = (groups: { m: MetricValue; at: ShownMetricSet }[]): number[] => {
+		const parts = groups.map((g) => contactCount(g.m, g.at));
+		const counts = parts.map((i) => f.values[i]);
+		// As the joint call: a breakdown with a count not available is in no line.
+		if (f.values[whole] === null || counts.some((v) => v === null)) return parts;
+		const rest = f.value(whole) - sum(counts as number[]);
+		if (rest < 0) throw new Error('contacts by group add up to more than all contacts');
+		f.line(...parts, f.add(rest, small(rest), true), whole);
+		return parts;
+	};
+	breakdownLine(data.areas.map((a, i) => ({ m: a.contacts, at: joint.byArea.groups[i].metrics })));
+	breakdownLine(data.trend.map((m, i) => ({ m: m.metrics.contacts_per_10k, at: joint.byMonth.groups[i].metrics })));
+	const contactsBySector = new Map<string, number>();
+	joint.adding.forEach((d, k) => {
+		const table = data.breakdowns[d];
+		const j = table.columns.indexOf('contacts');
+		if (j < 0) return;
+		const parts = breakdownLine(table.rows.map((_, r) => ({ m: counted(table.counts[r][j]), at: joint.byTable[k].groups[r].metrics })));
+		if (d === 'sector') table.rows.forEach((code, r) => contactsBySector.set(code, parts[r]));
+	});
+
+	// ---- contacts by outcome
+	const S = data.conversion.bySector;
+	const A = data.conversion.byAgency;
+	checkConversionColumns(S);
+	checkConversionColumns(A);
+	const undecided = CONVERSION_COLUMNS.indexOf('undecided');
+	const referral = CONVERSION_COLUMNS.indexOf('referral');
+	const n = (v: number | null) => v ?? 0;
+	type Row = { cells: number[]; decided: number };
+	const row = (counts: readonly number[], hidden = false): Row => {
+		const cells = counts.map((v) => f.add(v, small(v), hidden));
+		const decided = sum(counts.filter((_, c) => c !== undecided));
+		const row = { cells, decided: f.add(decided, small(decided), hidden) };
+		// The rest's row is not shown: as a breakdown's rest, it is in its columns' lines only.
+		if (!hidden) f.line(...cells.filter((_, c) => c !== undecided), row.decided);
+		return row;
+	};
+	const columnsOf = (row: Row) => [...row.cells, row.decided];
+	const sectorRows = S.rows.map((_, r) => row(S.counts[r].map(n)));
+	const totalCounts = CONVERSION_COLUMNS.map((_, c) => sum(S.counts.map((r) => n(r[c]))));
+	const total = row(totalCounts);
+	// Decided + undecided = all contacts: in all, and in each sector.
+	const contactsLine = (r: Row, contacts: number | undefined) => {
+		if (contacts === undefined || f.values[contacts] === null) return;
+		if (f.value(r.decided) + f.value(r.cells[undecided]) !== f.value(contacts)) throw new Error('contacts by outcome do not add up to the contacts counted');
+		f.line(r.decided, r.cells[undecided], contacts);
+	};
+	contactsLine(total, whole);
+	S.rows.forEach((code, r) => contactsLine(sectorRows[r], contactsBySector.get(code)));
+	columnsOf(total).forEach((t, c) => f.line(...sectorRows.map((r) => columnsOf(r)[c]), t));
+
+	const agencyRows = A.rows.map((_, r) => row(A.counts[r].map(n)));
+	// Contacts with a source code alone: in no agency, not shown. In all, and in each sector, whose row is
+	// its agencies' rows and its own such contacts (a sector of one agency and none: the same row).
+	const restOf = (sectorCounts: readonly number[], agencies: readonly number[]) => {
+		const counts = sectorCounts.map((t, c) => t - sum(agencies.map((r) => n(A.counts[r][c]))));
+		if (counts.some((v) => v < 0)) throw new Error('contacts by agency add up to more than contacts by sector');
+		return row(counts, true);
+	};
+	const everyAgency = A.rows.map((_, r) => r);
+	const rest = restOf(totalCounts, everyAgency);
+	columnsOf(total).forEach((t, c) => f.line(...agencyRows.map((r) => columnsOf(r)[c]), columnsOf(rest)[c], t));
+	const sectorOf = data.conversion.agencySectors;
+	for (const code of A.rows) if (!S.rows.includes(sectorOf[code])) throw new Error(`agency ${code} has no sector among the contacts by sector`);
+	S.rows.forEach((code, s) => {
+		const agencies = everyAgency.filter((r) => sectorOf[A.rows[r]] === code);
+		if (agencies.length === 0) return;
+		const sectorRest = restOf(S.counts[s].map(n), agencies);
+		columnsOf(sectorRows[s]).forEach((t, c) => f.line(...agencies.map((r) => columnsOf(agencyRows[r])[c]), columnsOf(sectorRest)[c], t));
+	});
+
+	const hidden = protectLines({ values: f.values, lines: f.lines, choosable: (i) => !f.hidden.has(i) }, f.initial);
+
+	// A contact count suppressed further: `c` wherever the page shows it.
+	for (const p of places) if (hidden[p.index] && !f.initial[p.index]) p.at.contacts_per_10k = showMetric('contacts_per_10k', p.m, { numerator: true }, policy);
+
+	const show = (i: number) => showCount(f.value(i), hidden[i], policy);
+	const shownRow = (code: string, label: string, r: Row): ShownConversionRow => {
+		const outcomes = r.cells.map(show);
+		const decided = show(r.decided);
+		const percent = shareOf(outcomes[referral], decided, { count: f.value(r.cells[referral]), base: f.value(r.decided) }, policy);
+		return { code, label, outcomes, decided, percent };
+	};
+	const table = (by: 'sector' | 'agency', codes: readonly string[], rows: Row[]): ShownConversion => ({
+		by,
+		columns: [...CONVERSION_COLUMNS],
+		rows: codes.map((code, r) => shownRow(code, by === 'sector' ? groupLabel(code) : code, rows[r])),
+		total: shownRow('all', 'All contacts', total)
+	});
+
+	const m = data.conversion.figure;
+	if (m.numerator !== null && (m.numerator !== f.value(total.cells[referral]) || m.denominator !== f.value(total.decided))) {
+		throw new Error('contact_conversion_pct and the contacts by outcome count different contacts');
+	}
+	const figure = showMetric('contact_conversion_pct', m, { numerator: hidden[total.cells[referral]], denominator: hidden[total.decided] }, policy);
+	const withheld = [total.cells[referral], total.decided].some((i) => hidden[i] && !small(f.value(i)));
+	return { figure, withheld, bySector: table('sector', S.rows, sectorRows), byAgency: table('agency', A.rows, agencyRows) };
+}
+
+/**
+ * Children by number of agencies, the multi-agency figure's counts, the 3-plus count and the
+ * overlap of agencies, protected together (the module's comment, "Children known to several
+ * agencies").
+ */
+export function protectLinkage(data: NeedData['multiAgency'], policy: DisclosurePolicy): Omit<NeedView['multiAgency'], 'agencies'> & { agencies: string[] } {
+	checkPolicy(policy);
+	const groups = AGENCY_COUNTS.map((a) => {
+		const g = data.byCount.find((b) => b.agencies === a);
+		if (!g) throw new Error(`no children known to ${a} agencies`);
+		return g.children;
+	});
+	const [one, two, three, four] = [0, 1, 2, 3];
+	const f = new Figures();
+	const small = (v: number) => isSmall(v, policy);
+	const add = (v: number) => f.add(v, small(v));
+	groups.forEach(add);
+	const threePlus = add(groups[2] + groups[3]);
+	const numerator = add(groups[1] + groups[2] + groups[3]);
+	const denominator = add(sum(groups));
+	const checks: [number | null, number][] = [
+		[data.figure.numerator, numerator],
+		[data.figure.denominator, denominator],
+		[data.threePlus.value, threePlus]
+	];
+	for (const [given, i] of checks) if (given !== null && given !== f.value(i)) throw new Error('children by number of agencies do not add up to the figures');
+	// Every way one of them is a sum of others (each a line, the total last).
+	f.line(one, two, three, four, denominator);
+	f.line(one, numerator, denominator);
+	f.line(one, two, threePlus, denominator);
+	f.line(two, three, four, numerator);
+	f.line(two, threePlus, numerator);
+	f.line(three, four, threePlus);
+
+	// The matrix: one figure per cell on or above the diagonal (it is symmetric).
+	const M = data.overlap;
+	const k = M.rows.length;
+	const cell: number[][] = M.rows.map(() => new Array<number>(k).fill(-1));
+	for (let i = 0; i < k; i++)
+		for (let j = i; j < k; j++) {
+			const v = M.counts[i][j] ?? 0;
+			if ((M.counts[j][i] ?? 0) !== v) throw new Error('the overlap of agencies is not symmetric');
+			cell[i][j] = cell[j][i] = add(v);
+		}
+	const diagonal = M.rows.map((_, i) => cell[i][i]);
+	const pairs = M.rows.flatMap((_, i) => M.rows.map((_, j) => j).filter((j) => j > i).map((j) => cell[i][j]));
+	// Σ diagonal = Σ k × (children with k agencies); Σ pairs = Σ k(k−1)/2 × (…), the children with 5 or more taken as known.
+	const relations: Relation[] = [
+		[...diagonal.map((i): [number, number] => [i, 1]), [denominator, -1], [numerator, -1], [threePlus, -1], [four, -1]],
+		[...pairs.map((i): [number, number] => [i, 1]), [numerator, -1], [threePlus, -2], [four, -3]]
+	];
+	// The groups and headline counts protect first (a headline count costs more than all four groups);
+	// the matrix keeps its primary suppression unless no choice of them hides everything.
+	const search = [one, two, three, four, threePlus, numerator, denominator];
+	const cost = (i: number) => (i <= four ? 1 : 10);
+	const hidden = protectRelations({ values: f.values, lines: f.lines, relations, search, cost }, f.initial);
+
+	const show = (i: number) => showCount(f.value(i), hidden[i], policy);
+	const figure = showMetric('multi_agency_children_pct', data.figure, { numerator: hidden[numerator], denominator: hidden[denominator] }, policy);
+	const three3 = showMetric('children_known_3plus_agencies', data.threePlus, { value: hidden[threePlus] }, policy);
+	const withheld = [numerator, denominator, threePlus].some((i) => hidden[i] && !small(f.value(i)));
+	return {
+		figure,
+		threePlus: three3,
+		withheld,
+		byCount: AGENCY_COUNTS.map((agencies, g) => ({ agencies, children: show(g) })),
+		agencies: [...M.rows],
+		cells: cell.map((r) => r.map(show))
+	};
 }
 
 export function presentNeed(data: NeedData, policy: DisclosurePolicy, benchmarks: readonly Benchmark[] = []): NeedView {
@@ -206,6 +519,8 @@ export function presentNeed(data: NeedData, policy: DisclosurePolicy, benchmarks
 		whole,
 		policy
 	);
+	// Contacts by outcome, with every contact count above (which it may suppress further, in place).
+	const conversion = protectContacts(data, { byArea, byMonth, byTable, adding }, policy);
 	const totals = { contacts: byArea.total.contacts_per_10k, referrals: byArea.total.referrals_per_10k };
 
 	// Areas: ranked by the shown rates.
@@ -260,24 +575,26 @@ export function presentNeed(data: NeedData, policy: DisclosurePolicy, benchmarks
 	const agencyFiltered = data.filters.agency !== null || data.filters.sector !== null;
 	const rateBenchmarks = (list: ShownBenchmark[]) => (agencyFiltered ? list.map((b) => ({ ...b, comparable: false })) : list);
 
-	// Children known to several agencies, and which agencies share them.
-	const overlap = suppressTable(data.multiAgency.overlap, policy);
-	const anySuppressed = overlap.cells.some((row) => row.some((c) => c.symbol === 'c'));
-	const withheld = anySuppressed && !hasTriangle(overlap.cells);
-	const figure = withheld ? withheldMetric() : suppressMetric('multi_agency_children_pct', data.multiAgency.figure, policy);
-
 	return {
 		...scope,
-		metrics: { contacts: metricInfo('contacts_per_10k'), referrals: metricInfo('referrals_per_10k'), multiAgency: metricInfo('multi_agency_children_pct') },
+		metrics: {
+			contacts: metricInfo('contacts_per_10k'),
+			referrals: metricInfo('referrals_per_10k'),
+			multiAgency: metricInfo('multi_agency_children_pct'),
+			threePlus: metricInfo('children_known_3plus_agencies'),
+			conversion: metricInfo('contact_conversion_pct')
+		},
 		totals,
 		benchmarks: {
 			contacts: rateBenchmarks(shownBenchmarks(benchmarks, 'contacts_per_10k')),
 			referrals: rateBenchmarks(shownBenchmarks(benchmarks, 'referrals_per_10k')),
-			multiAgency: shownBenchmarks(benchmarks, 'multi_agency_children_pct')
+			multiAgency: shownBenchmarks(benchmarks, 'multi_agency_children_pct'),
+			conversion: shownBenchmarks(benchmarks, 'contact_conversion_pct')
 		},
 		areas: ranked,
 		trend: { contacts: metricSeries(byMonth, 'contacts_per_10k', policy).points, referrals: metricSeries(byMonth, 'referrals_per_10k', policy).points },
 		breakdowns,
-		multiAgency: { figure, withheld, agencies: overlap.rows, cells: overlap.cells }
+		multiAgency: protectLinkage(data.multiAgency, policy),
+		conversion
 	};
 }

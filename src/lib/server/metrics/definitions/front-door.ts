@@ -102,9 +102,10 @@ export function involvedAgencyRows(q: MetricSql): string {
 
 /**
  * Per group: the children with involved agencies (`den`: 1 or more; `two`: 2 or more;
- * `three`: 3 or more) and the rows behind them (`source_rows`). The one count of
- * `multi_agency_children_pct` and `children_known_3plus_agencies` (metrics.md: "the same
- * involved agencies, rows, filters and groups").
+ * `three`: 3 or more; `four`: 4 or more) and the rows behind them (`source_rows`). The one
+ * count of `multi_agency_children_pct` and `children_known_3plus_agencies` (metrics.md: "the
+ * same involved agencies, rows, filters and groups"), and of the local need page's children
+ * by number of agencies (../../dashboard/need.ts: 1, 2, 3 and 4+ are the differences).
  *
  * The filters apply to the underlying rows literally (metrics.md, "Filters"): under an
  * agency filter a child's involved agencies come only from the rows that agency's filter
@@ -123,7 +124,8 @@ export function involvedChildren(q: MetricSql): string {
 		SELECT grp, CAST(sum(source_rows) AS BIGINT) AS source_rows,
 			count(*) FILTER (WHERE child_id IS NOT NULL AND agencies >= 1) AS den,
 			count(*) FILTER (WHERE child_id IS NOT NULL AND agencies >= 2) AS two,
-			count(*) FILTER (WHERE child_id IS NOT NULL AND agencies >= 3) AS three
+			count(*) FILTER (WHERE child_id IS NOT NULL AND agencies >= 3) AS three,
+			count(*) FILTER (WHERE child_id IS NOT NULL AND agencies >= 4) AS four
 		FROM per_child
 		GROUP BY grp`;
 }
@@ -154,6 +156,14 @@ export const childrenKnown3plusAgencies = defineMetric({
 	sql: (q) => `SELECT grp, source_rows, three AS num FROM (${involvedChildren(q)})`
 });
 
+/**
+ * A contact's outcome as `contact_conversion_pct` reads it (metrics.md version 2): decided when
+ * it has an outcome, converted when the outcome is a referral. SQL over a contact's columns,
+ * shared with the local need page's contacts by outcome (../../dashboard/need.ts).
+ */
+export const CONTACT_DECIDED = 'outcome IS NOT NULL';
+export const CONTACT_CONVERTED = "outcome = 'referral'";
+
 export const contactConversionPct = defineMetric({
 	key: 'contact_conversion_pct',
 	title: 'Contacts that became referrals',
@@ -165,7 +175,7 @@ export const contactConversionPct = defineMetric({
 	higherIsBetter: null,
 	sources: ['contacts'],
 	sql: (q) => `
-		SELECT grp, count(*) AS source_rows, count(outcome) AS den, count(*) FILTER (WHERE outcome = 'referral') AS num
+		SELECT grp, count(*) AS source_rows, count(*) FILTER (WHERE ${CONTACT_DECIDED}) AS den, count(*) FILTER (WHERE ${CONTACT_CONVERTED}) AS num
 		FROM (${q.rows('contacts', { on: 'e.d_received_on' })})
 		GROUP BY grp`
 });
