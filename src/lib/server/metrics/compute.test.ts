@@ -4,7 +4,7 @@
  * out by hand.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { computeMetrics, MetricQueryError, parseMetricQuery, toCliJson, type MetricQuery } from './compute.ts';
+import { computeMetrics, computeMetricsFor, MetricQueryError, parseMetricQuery, toCliJson, type MetricQuery } from './compute.ts';
 import { monthsOf } from './dimensions.ts';
 import { METRIC_KEYS } from './keys.ts';
 import { REGISTRY } from './registry.ts';
@@ -150,6 +150,21 @@ describe('the command line\'s JSON for one of everything in April 2024', () => {
 		// CSC: q1 (CSC asks HLT) brings both its agencies: K1 {CSC, HLT}, 1 of 1.
 		const csc = json.groups.find((g) => g.group === 'CSC')!.metrics;
 		expect(csc.multi_agency_children_pct).toEqual({ value: 100, numerator: 1, denominator: 1 });
+	});
+});
+
+describe('metrics read from a shared query', () => {
+	it('give the same values computed together (one run of the query) as alone', async () => {
+		const shared = METRIC_KEYS.filter((k) => REGISTRY[k].shared?.id === 'involved_children');
+		expect(shared).toEqual(['multi_agency_children_pct', 'children_known_3plus_agencies']);
+		for (const by of [null, 'area', 'agency'] as const) {
+			const together = await computeMetricsFor(whole.warehouse, { ...APRIL, by }, shared);
+			for (const key of shared) {
+				const alone = await computeMetricsFor(whole.warehouse, { ...APRIL, by }, [key]);
+				const pick = (r: typeof together) => (r.by === null ? [r.metrics[key]] : r.groups.map((g) => g.metrics[key]));
+				expect(pick(together), `${key} by ${by}`).toEqual(pick(alone as typeof together));
+			}
+		}
 	});
 });
 

@@ -276,7 +276,7 @@ export async function computeMetrics(warehouse: Warehouse, input: MetricQuery): 
 	return computeMetricsFor(warehouse, input, METRIC_KEYS);
 }
 
-/** The same for some metrics only (a page that shows a few need not compute all 19). */
+/** The same for some metrics only (a page that shows a few need not compute all 28). */
 export async function computeMetricsFor<K extends MetricKey>(warehouse: Warehouse, input: MetricQuery, keys: readonly K[]): Promise<MetricsResult<K>> {
 	const q = parseMetricQuery(input);
 	const wanted = new Set<MetricKey>(keys);
@@ -293,12 +293,30 @@ async function computeIn<K extends MetricKey>(conn: DuckDBConnection, q: ValidQu
 
 	const sql = new MetricSql({ area: q.area !== null, agency: q.agency !== null, sector: q.sector !== null }, q.by);
 	const sets: MetricSubset<K>[] = groups.map(() => ({}) as MetricSubset<K>);
+	// A query several metrics read (`MetricSpec.shared`) runs once, each metric taking its columns.
+	const sharedRuns = new Map<string, Promise<Record<string, unknown>[]>>();
+	const rowsOf = (metric: MetricDefinition): Promise<GroupRow[]> => {
+		const shared = metric.shared;
+		if (!shared) return run<GroupRow & Record<string, unknown>>(conn, labelled(metric.sql(sql), q.by), q);
+		let rows = sharedRuns.get(shared.id);
+		if (!rows) {
+			rows = run<Record<string, unknown>>(conn, labelled(shared.sql(sql), q.by), q);
+			sharedRuns.set(shared.id, rows);
+		}
+		return rows.then((all) =>
+			all.map((r) => {
+				const out: GroupRow = { grp: r.grp as string | null };
+				for (const [as, column] of Object.entries(shared.columns)) (out as unknown as Record<string, unknown>)[as] = r[column];
+				return out;
+			})
+		);
+	};
 	for (const metric of metrics as readonly (MetricDefinition & { key: K })[]) {
 		if (notApplicable(metric, q)) {
 			for (const set of sets) set[metric.key] = { ...NOT_APPLICABLE };
 			continue;
 		}
-		const rows = await run<GroupRow & Record<string, unknown>>(conn, labelled(metric.sql(sql), q.by), q);
+		const rows = await rowsOf(metric);
 		const byGroup = new Map(rows.map((r) => [r.grp, r]));
 		groups.forEach((group, i) => {
 			sets[i][metric.key] = metricValue(metric, byGroup.get(group), populationOf(group));

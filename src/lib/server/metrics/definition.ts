@@ -49,6 +49,30 @@ export interface MetricSpec {
 	sources: readonly [ScopeName, ...ScopeName[]];
 	/** The one query of the metric, for a query's period, filters and breakdown. */
 	sql: (q: MetricSql) => string;
+	/**
+	 * When the metric is some columns of a query other metrics read too (the involved agencies'
+	 * children of `multi_agency_children_pct` and `children_known_3plus_agencies`): that query,
+	 * by a name of its own, and the columns the metric takes from it. `sql` is then that
+	 * selection, and compute.ts runs the shared query once for every metric that reads it.
+	 */
+	shared?: SharedQuery;
+}
+
+export type GroupColumn = 'source_rows' | 'num' | 'den' | 'val' | 'n';
+
+export interface SharedQuery {
+	/** The query's name: metrics with the same name read the same query (the same `sql`). */
+	id: string;
+	/** One row per group, `grp` and the columns below. */
+	sql: (q: MetricSql) => string;
+	/** Which of the query's columns is each of the metric's (./definition.ts's SQL contract). */
+	columns: Partial<Record<GroupColumn, string>>;
+}
+
+/** A metric read from a shared query: its `sql` is the selection of its columns from it. */
+export function sharedSql(shared: SharedQuery): (q: MetricSql) => string {
+	const columns = Object.entries(shared.columns).map(([as, column]) => `${column} AS ${as}`);
+	return (q) => `SELECT grp, ${columns.join(', ')} FROM (${shared.sql(q)})`;
 }
 
 export interface MetricDefinition extends MetricSpec {

@@ -3,7 +3,7 @@
  * Definitions: metrics.md, "Metrics". The SQL contract: ../definition.ts.
  */
 import type { MetricSql } from '../events.ts';
-import { defineMetric } from '../definition.ts';
+import { defineMetric, sharedSql, type MetricSpec, type SharedQuery } from '../definition.ts';
 
 export const contactsPer10k = defineMetric({
 	key: 'contacts_per_10k',
@@ -130,6 +130,12 @@ export function involvedChildren(q: MetricSql): string {
 		GROUP BY grp`;
 }
 
+/** A metric of `involvedChildren`'s columns: the query runs once for all of them (compute.ts). */
+function fromInvolvedChildren(columns: SharedQuery['columns']): Pick<MetricSpec, 'sql' | 'shared'> {
+	const shared = { id: 'involved_children', sql: involvedChildren, columns };
+	return { shared, sql: sharedSql(shared) };
+}
+
 export const multiAgencyChildrenPct = defineMetric({
 	key: 'multi_agency_children_pct',
 	title: 'Children involving 2 or more agencies',
@@ -140,7 +146,7 @@ export const multiAgencyChildrenPct = defineMetric({
 	unit: 'percent',
 	higherIsBetter: true,
 	sources: ['contacts', 'referrals', 'info_requests', 'meeting_attendance'],
-	sql: (q) => `SELECT grp, source_rows, den, two AS num FROM (${involvedChildren(q)})`
+	...fromInvolvedChildren({ source_rows: 'source_rows', den: 'den', num: 'two' })
 });
 
 export const childrenKnown3plusAgencies = defineMetric({
@@ -153,7 +159,7 @@ export const childrenKnown3plusAgencies = defineMetric({
 	unit: 'count',
 	higherIsBetter: null,
 	sources: ['contacts', 'referrals', 'info_requests', 'meeting_attendance'],
-	sql: (q) => `SELECT grp, source_rows, three AS num FROM (${involvedChildren(q)})`
+	...fromInvolvedChildren({ source_rows: 'source_rows', num: 'three' })
 });
 
 /**
