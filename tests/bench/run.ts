@@ -10,11 +10,8 @@ import { generateDemo } from '../../src/lib/server/demo/generate.ts';
 import { importExtract } from '../../src/lib/server/import/import.ts';
 import { readerCpuSeconds, readerPeakRssKb } from '../../src/lib/server/import/reader.ts';
 import { computeMetrics, computeMetricsFor } from '../../src/lib/server/metrics/compute.ts';
-import { METRIC_KEYS } from '../../src/lib/server/metrics/keys.ts';
+import { METRIC_KEYS, VERSION_1_KEYS } from '../../src/lib/server/metrics/keys.ts';
 import { openWarehouse } from '../../src/lib/server/warehouse/warehouse.ts';
-
-/** The keys of metrics.md version 1 (the first nineteen of the registry's order). */
-const VERSION_1_KEYS = METRIC_KEYS.slice(0, METRIC_KEYS.indexOf('audit_actions_on_time_pct') + 1);
 
 const children = Number(process.env.BENCH_CHILDREN ?? 130_000);
 const work = mkdtempSync(path.join(tmpdir(), 'fp-bench-'));

@@ -13,6 +13,7 @@ export { default as Figure } from './Figure.svelte';
 export { default as DataTable } from './DataTable.svelte';
 export { default as ShownFigure } from './ShownFigure.svelte';
 export { default as MetricDefinition } from './MetricDefinition.svelte';
+export { default as BenchmarkList } from './BenchmarkList.svelte';
 export { default as TrendChart } from './charts/TrendChart.svelte';
 export { default as XmrChart } from './charts/XmrChart.svelte';
 export { default as BarChart } from './charts/BarChart.svelte';

@@ -4,7 +4,9 @@
  * definition is a new key. The registry (./registry.ts) defines exactly these; the
  * partnership settings (priorities, benchmarks) accept exactly these.
  */
-export const METRIC_KEYS = [
+
+/** The nineteen keys of metrics.md version 1. */
+export const VERSION_1_KEYS = [
 	'contacts_per_10k',
 	'referrals_per_10k',
 	're_referrals_12m_pct',
@@ -23,8 +25,11 @@ export const METRIC_KEYS = [
 	'cp_second_subsequent_pct',
 	'cp_ended_2y_plus_pct',
 	'audits_good_or_better_pct',
-	'audit_actions_on_time_pct',
-	// Version 2: the seeds' practice measures.
+	'audit_actions_on_time_pct'
+] as const;
+
+/** The nine keys version 2 added (the seeds' practice measures). */
+export const VERSION_2_KEYS = [
 	'contact_conversion_pct',
 	'info_request_ack_1wd_pct',
 	'info_requests_overdue_at_end',
@@ -35,6 +40,8 @@ export const METRIC_KEYS = [
 	'audit_actions_overdue_at_end',
 	'children_known_3plus_agencies'
 ] as const;
+
+export const METRIC_KEYS = [...VERSION_1_KEYS, ...VERSION_2_KEYS] as const;
 export type MetricKey = (typeof METRIC_KEYS)[number];
 
 /** Version of the metric definitions, carried by every export. */
