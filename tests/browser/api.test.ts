@@ -29,10 +29,11 @@ describe('GET /api/metrics', () => {
 	it.each([
 		['an unknown area', '?area=NOWHERE', /area: no area "NOWHERE"/],
 		['an unknown agency', '?agency=NOBODY', /agency: no agency "NOBODY"/],
-		['from after to', '?from=2025-06-01&to=2025-01-31', /period: .*(after|before)/],
-		['a malformed date', '?from=2025-13-01&to=2025-12-31', /period|from/],
+		['custom dates (rule 7: fixed periods for shown figures)', '?from=2026-01-01&to=2026-07-03', /period: custom dates are only for an analyst's unsuppressed view; .*fy:YYYY .*q:YYYY-Qn .*m:YYYY-MM/],
+		['custom dates given as a period', '?period=custom&from=2026-01-01&to=2026-06-30', /period: custom dates are only for an analyst's unsuppressed view/],
 		['a date that is not a date', '?from=yesterday&to=2025-12-31', /from: must be a date YYYY-MM-DD/],
-		['an unknown period', '?period=forever', /period: must be last12, fy:YYYY, q:YYYY-Qn or custom/],
+		['an unknown period', '?period=forever', /period: must be last12, fy:YYYY, q:YYYY-Qn, m:YYYY-MM or custom/],
+		['a month that is not a month', '?period=m:2026-13', /period: must be/],
 		['an unknown breakdown', '?by=colour', /by: must be one of/],
 		['an unknown parameter', '?colour=red', /unknown parameter "colour"/]
 	])('answers %s with 400 and a message', async (_what, query, message) => {

@@ -160,37 +160,41 @@ describe('overview', () => {
 		expect(await page.getByRole('link', { name: 'Local need' }).getAttribute('href')).toBe(`/need?area=${chosen}`);
 	});
 
-	it('offers custom dates only when the period is custom', async () => {
+	it('offers a viewer fixed periods only (rule 7), and answers a custom period with 400 naming them', async () => {
 		await page.goto(`${inject('baseURL')}/need`);
-		await expect.poll(() => page.getByLabel('From', { exact: true }).isDisabled(), POLL).toBe(true);
-		await page.locator('#filter-period').selectOption('custom');
-		await expect(page.getByLabel('From', { exact: true }).isDisabled()).resolves.toBe(false);
-		await page.getByLabel('From', { exact: true }).fill('2025-01-01');
-		await page.getByLabel('To', { exact: true }).fill('2025-03-31');
-		await Promise.all([page.waitForURL(/from=2025-01-01/), page.getByRole('button', { name: 'Apply filters' }).click()]);
-		await expect.poll(async () => page.locator('.period-note').textContent(), POLL).toContain('2025-01-01 to 2025-03-31');
+		const choices = await page.locator('#filter-period option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value));
+		expect(choices[0]).toBe('last12');
+		expect(choices.some((c) => /^fy:\d{4}$/.test(c))).toBe(true);
+		expect(choices.some((c) => /^q:\d{4}-Q[1-4]$/.test(c))).toBe(true);
+		expect(choices.some((c) => /^m:\d{4}-\d{2}$/.test(c))).toBe(true);
+		expect(choices).not.toContain('custom');
+		expect(await page.getByLabel('From', { exact: true }).count()).toBe(0);
+		// A month chosen from the list.
+		const month = choices.find((c) => c.startsWith('m:'))!;
+		await page.locator('#filter-period').selectOption(month);
+		await Promise.all([page.waitForURL(/period=m%3A|period=m:/), page.getByRole('button', { name: 'Apply filters' }).click()]);
+		const [y, m] = month.slice(2).split('-');
+		await expect.poll(async () => page.locator('.period-note').getAttribute('data-from'), POLL).toBe(`${y}-${m}-01`);
+		// The reproduction of issue 11: two custom periods a few days apart are refused.
+		for (const query of ['?from=2026-01-01&to=2026-06-30', '?from=2026-01-01&to=2026-07-03', '?period=custom&from=2025-01-01&to=2025-03-31']) {
+			const response = await page.goto(`${inject('baseURL')}/escalation${query}`);
+			expect(response?.status(), query).toBe(400);
+			expect(await page.locator('main').innerText()).toMatch(/custom dates are only for an analyst's unsuppressed view/);
+		}
 	});
 
-	it('works without JavaScript: custom dates and a preset both submit', async () => {
+	it('works without JavaScript: a fixed period submits', async () => {
 		const plain = await launch({ javaScriptEnabled: false });
 		try {
 			const p = await plain.newPage();
 			await p.goto(`${inject('baseURL')}/need`);
-			await expect(p.getByLabel('From', { exact: true }).isDisabled()).resolves.toBe(false);
-			await p.locator('#filter-period').selectOption('custom');
-			await p.getByLabel('From', { exact: true }).fill('2025-01-01');
-			await p.getByLabel('To', { exact: true }).fill('2025-03-31');
-			const [custom] = await Promise.all([p.waitForNavigation(), p.getByRole('button', { name: 'Apply filters' }).click()]);
-			expect(custom?.status()).toBe(200);
-			expect(await p.locator('.period-note').textContent()).toContain('2025-01-01 to 2025-03-31');
-			// A preset with the dates sent too: the server reads them only for a custom period.
 			await p.locator('#filter-period').selectOption({ index: 1 });
 			const fy = await p.locator('#filter-period').inputValue();
 			const [preset] = await Promise.all([p.waitForNavigation(), p.getByRole('button', { name: 'Apply filters' }).click()]);
 			expect(preset?.status()).toBe(200);
 			expect(new URL(p.url()).searchParams.get('period')).toBe(fy);
+			expect(new URL(p.url()).searchParams.has('from')).toBe(false);
 			expect(await p.locator('#filter-period').inputValue()).toBe(fy);
-			expect(await p.locator('.period-note').textContent()).not.toContain('2025-01-01 to 2025-03-31');
 		} finally {
 			await plain.close();
 		}

@@ -25,8 +25,8 @@ describe('the practice measures of metrics.md version 2', () => {
 		const response = await page.goto(`${inject('baseURL')}/metrics/${key}`);
 		expect(response?.status()).toBe(200);
 		await page.screenshot({ path: screenshotPath(`metric-${key}`), fullPage: true });
-		const from = await page.locator('#filter-from').inputValue();
-		const to = await page.locator('#filter-to').inputValue();
+		const from = (await page.locator('.period-note').getAttribute('data-from')) ?? '';
+		const to = (await page.locator('.period-note').getAttribute('data-to')) ?? '';
 		const cli = await cliMetrics({ from, to });
 		const shown = (await page.locator(`[data-metric="${key}"]`).innerText()).trim().split(/\s+/)[0];
 		if (shown === 'c') {

@@ -83,8 +83,16 @@ describe('signed in through the pages, each role sees what it may', () => {
 		await expect(page.getByRole('status').filter({ hasText: 'Unsuppressed figures' }).count()).resolves.toBe(1);
 		expect(await page.locator('main abbr', { hasText: /^c$/ }).count()).toBe(0);
 		await page.screenshot({ path: screenshotPath('unsuppressed-escalation'), fullPage: true });
+		// Custom dates are the unsuppressed view's own (rule 7).
+		await page.locator('#filter-period').selectOption('custom');
+		await page.getByLabel('From', { exact: true }).fill('2025-01-01');
+		await page.getByLabel('To', { exact: true }).fill('2025-07-03');
+		await Promise.all([page.waitForURL(/from=2025-01-01/), page.getByRole('button', { name: 'Apply filters' }).click()]);
+		await expect.poll(async () => page.locator('.period-note').textContent(), { timeout: 20_000 }).toContain('2025-01-01 to 2025-07-03');
+		// Back to suppressed figures: the page comes back without the custom dates, not as a 400.
 		await page.getByRole('button', { name: 'Back to suppressed figures' }).click();
-		await page.waitForURL((u) => u.pathname === '/escalation');
+		await page.waitForURL((u) => u.pathname === '/escalation' && !u.searchParams.has('from'));
+		expect(await page.locator('#filter-period').inputValue()).toBe('last12');
 		expect(await page.locator('main abbr', { hasText: /^c$/ }).count()).toBe(suppressed);
 	});
 });

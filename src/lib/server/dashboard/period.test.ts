@@ -3,6 +3,7 @@ import {
 	calendarQuarter,
 	daysIn,
 	financialYear,
+	isFixedPreset,
 	last12,
 	londonToday,
 	PeriodError,
@@ -46,6 +47,14 @@ describe('presets', () => {
 		// No data: the 12 complete months before today.
 		expect(last12(null, '2026-04-20')).toEqual({ from: '2025-04-01', to: '2026-03-31' });
 		expect(resolvePeriod({ preset: 'last12' }, '2026-03-31', '2026-04-20')).toMatchObject({ label: '12 months to March 2026', months: 12 });
+	});
+
+	it('m:YYYY-MM is a calendar month (a leap February included)', () => {
+		expect(resolvePeriod({ preset: 'm:2024-02' }, null, '2026-01-01')).toEqual({ preset: 'm:2024-02', from: '2024-02-01', to: '2024-02-29', label: 'February 2024', months: 1, days: 29 });
+		expect(resolvePeriod({ preset: 'm:2025-12' }, null, '2026-01-01')).toMatchObject({ from: '2025-12-01', to: '2025-12-31' });
+		for (const bad of ['m:2025-13', 'm:2025-00', 'm:25-01', 'm:2041-01']) expect(() => resolvePeriod({ preset: bad }, null, '2026-01-01'), bad).toThrow(PeriodError);
+		expect(isFixedPreset('m:2025-12')).toBe(true);
+		expect(isFixedPreset('custom')).toBe(false);
 	});
 
 	it('custom takes any real from ≤ to within the calendar, labelled by months or days', () => {

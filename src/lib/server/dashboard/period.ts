@@ -14,7 +14,10 @@
  * - **`q:YYYY-Qn`**: CALENDAR quarters (Q1 January to March … Q4 October to December), as
  *   published quarterly statistics are usually labelled; a financial quarter is then a
  *   calendar quarter too (Q2 of 2024 is the first quarter of 2024-25), so nothing is lost.
- * - **`custom`**: any `from` ≤ `to`.
+ * - **`m:YYYY-MM`**: a calendar month.
+ * - **`custom`**: any `from` ≤ `to`. Only an analyst's unsuppressed view may use it
+ *   (disclosure-control.md rule 7: shown figures are for fixed periods only, so that two
+ *   overlapping views cannot be differenced): `FIXED_PRESETS_TEXT` names the others.
  * - **Previous period of the same length**: for a period of whole calendar months (from a
  *   1st to a month's last day), the same number of whole months just before it, so that a
  *   financial year compares with the one before, a quarter with the quarter before (90 and
@@ -35,7 +38,15 @@ export interface Period {
 	to: string;
 }
 
-export type PeriodPreset = 'last12' | `fy:${number}` | `q:${number}-Q${1 | 2 | 3 | 4}` | 'custom';
+export type PeriodPreset = 'last12' | `fy:${number}` | `q:${number}-Q${1 | 2 | 3 | 4}` | `m:${number}-${string}` | 'custom';
+
+/** The fixed periods of rule 7 (every preset but `custom`), in words for an error message. */
+export const FIXED_PRESETS_TEXT = 'last12 (the last 12 whole months), fy:YYYY (a financial year), q:YYYY-Qn (a quarter) or m:YYYY-MM (a calendar month)';
+
+/** Whether a preset is one of the fixed periods (everything but custom dates). */
+export function isFixedPreset(preset: string): boolean {
+	return preset !== 'custom';
+}
 
 export interface ResolvedPeriod extends Period {
 	preset: PeriodPreset;
@@ -147,7 +158,7 @@ export interface PeriodChoice {
 }
 
 /**
- * Resolves a preset (`last12`, `fy:2024`, `q:2025-Q1`, `custom` with from and to).
+ * Resolves a preset (`last12`, `fy:2024`, `q:2025-Q1`, `m:2025-03`, `custom` with from and to).
  * `latestEventDate` anchors `last12`; `today` (a London date) is its fallback with no data.
  */
 export function resolvePeriod(choice: PeriodChoice, latestEventDate: string | null, today: string): ResolvedPeriod {
@@ -163,12 +174,15 @@ export function resolvePeriod(choice: PeriodChoice, latestEventDate: string | nu
 		const year = Number(preset.slice(2, 6));
 		const quarter = Number(preset.slice(8)) as 1 | 2 | 3 | 4;
 		out = resolved(preset as PeriodPreset, calendarQuarter(year, quarter), `${year} Q${quarter}`);
+	} else if (/^m:\d{4}-(0[1-9]|1[0-2])$/.test(preset)) {
+		const from = `${preset.slice(2)}-01`;
+		out = resolved(preset as PeriodPreset, { from, to: monthEnd(from) }, monthLabel(from));
 	} else if (preset === 'custom') {
 		const p = { from: choice.from ?? '', to: choice.to ?? '' };
 		checkPeriod(p);
 		out = resolved('custom', p, customLabel(p));
 	} else {
-		throw new PeriodError(`unknown period ${JSON.stringify(preset)}: use last12, fy:YYYY, q:YYYY-Qn or custom`);
+		throw new PeriodError(`unknown period ${JSON.stringify(preset)}: use ${FIXED_PRESETS_TEXT}, or custom dates in an analyst's unsuppressed view`);
 	}
 	checkPeriod(out);
 	return out;

@@ -26,7 +26,7 @@ export const GET: RequestHandler = async ({ url, locals }) => {
 	if (by !== null && !(DIMENSIONS as readonly string[]).includes(by)) return bad(`by: must be one of ${DIMENSIONS.join(', ')}`);
 	let filters;
 	try {
-		filters = parseFilters(params, await filterOptions(warehouse));
+		filters = parseFilters(params, await filterOptions(warehouse), { customDates: requestPolicy(locals).profile === 'unsuppressed' });
 	} catch (e) {
 		if (e instanceof FilterError) return bad(e.message);
 		throw e;
