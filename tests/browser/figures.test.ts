@@ -158,12 +158,13 @@ describe('figures equal the command line after suppression', () => {
 		expect(await compare('/response', `?agency=${agency}`, 'figures-response-agency')).toBeGreaterThanOrEqual(1);
 	});
 
-	it('on Escalation for a financial year and a month, and Audits for a financial year', async () => {
+	it('on Escalation for a financial year, Response times for a month, and Audits for a financial year', async () => {
 		await page.goto(`${inject('baseURL')}/escalation`);
 		const fy = await page.locator('#filter-period option[value^="fy:"]').first().getAttribute('value');
 		expect(await compare('/escalation', `?period=${fy}`, 'figures-escalation-fy')).toBeGreaterThanOrEqual(2);
+		// A month of the test's small demo: escalations are then all small; referrals and requests are not.
 		const month = await page.locator('#filter-period option[value^="m:"]').nth(1).getAttribute('value');
-		expect(await compare('/escalation', `?period=${month}`, 'figures-escalation-month')).toBeGreaterThanOrEqual(1);
+		expect(await compare('/response', `?period=${month}`, 'figures-response-month')).toBeGreaterThanOrEqual(1);
 		// Audits are few (some 50 a year in the test's small demo): the latest whole financial year.
 		const years = await page.locator('#filter-period option[value^="fy:"]').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value));
 		expect(await compare('/audits', `?period=${years[1] ?? years[0]}`, 'figures-audits-fy')).toBeGreaterThanOrEqual(1);
