@@ -104,6 +104,8 @@ function copyWarehouse(from: string, label: string): string {
 	if (existsSync(`${from}.wal`)) copyFileSync(`${from}.wal`, `${to}.wal`);
 	// The audit log's anchor goes with its warehouse (verify checks the log against it).
 	if (existsSync(`${from}.audit-anchor`)) copyFileSync(`${from}.audit-anchor`, `${to}.audit-anchor`);
+	// And so does its cell key secret (the rows it loads are keyed with it).
+	if (existsSync(`${from}.cellkey`)) copyFileSync(`${from}.cellkey`, `${to}.cellkey`);
 	return to;
 }
 

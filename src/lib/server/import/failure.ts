@@ -4,6 +4,7 @@
  * to find it in the server's log, and never the engine's own message (it can name the staging
  * path or quote a value); the log gets it with quoted text and long digit runs blanked.
  */
+import { CellKeyError } from '../warehouse/cell-key.ts';
 import { randomBytes } from 'node:crypto';
 import { ExtractError, ioWords } from './source.ts';
 import type { ImportReport } from './types.ts';
@@ -30,6 +31,9 @@ export function failedReport(e: unknown, during: string): ImportReport {
 	let error: ImportReport['errors'][number];
 	if (e instanceof ExtractError) {
 		error = { file: e.file, ...(e.line !== undefined ? { line: e.line } : {}), message: e.message };
+	} else if (e instanceof CellKeyError) {
+		// Names only the key file's path: the secret itself is never in a message.
+		error = { file: null, message: `${e.message}; nothing was loaded` };
 	} else if ((e as NodeJS.ErrnoException | null)?.code && typeof (e as NodeJS.ErrnoException).code === 'string') {
 		error = { file: null, message: `the import stopped while ${during}: ${ioWords(e)}; nothing was loaded` };
 	} else {

@@ -34,6 +34,7 @@ import { readInChild } from './reader.ts';
 import { ExtractError } from './source.ts';
 import type { FileReport, ImportOptions, ImportReport, RetryReport } from './types.ts';
 import { rawColumn, VALIDATION_MACROS } from './validate.ts';
+import { PADS_TABLE } from '../warehouse/cell-key.ts';
 
 export { ExtractError };
 
@@ -41,9 +42,9 @@ export async function prepareConnection(conn: DuckDBConnection): Promise<void> {
 	for (const macro of VALIDATION_MACROS) await exec(conn, macro);
 }
 
-/** Drops every temp table of the connection (the import's working tables). */
+/** Drops every temp table of the connection (the import's working tables), but the writer's cell key pads. */
 export async function dropTempTables(conn: DuckDBConnection): Promise<void> {
-	const temps = await query<{ name: string }>(conn, `SELECT table_name AS name FROM duckdb_tables() WHERE temporary`);
+	const temps = await query<{ name: string }>(conn, `SELECT table_name AS name FROM duckdb_tables() WHERE temporary AND table_name <> $pads`, { pads: PADS_TABLE });
 	for (const t of temps) await exec(conn, `DROP TABLE IF EXISTS temp.${ident(t.name)}`);
 }
 
@@ -52,6 +53,8 @@ export async function importExtract(warehouse: Warehouse, source: string, option
 	let report: ImportReport;
 	let workDir: string | undefined;
 	try {
+		// Loaded rows are keyed with the cell key secret: without it, nothing is read.
+		warehouse.requireCellKey();
 		const limits = options.limits ?? importLimits();
 		const deadline = Date.now() + limits.timeLimitMs;
 		await fs.mkdir(warehouse.stagingDir, { recursive: true });

@@ -64,6 +64,8 @@ async function dependents(conn: DuckDBConnection, batch: number): Promise<string
 }
 
 export async function undoBatch(warehouse: Warehouse, batch: number, actor = 'unknown'): Promise<UndoReport> {
+	// Restored rows are keyed again with the cell key secret.
+	warehouse.requireCellKey();
 	return warehouse.write(async (conn) => {
 		const [info] = await query<{ status: string }>(conn, 'SELECT status FROM batches WHERE batch_id = $batch', { batch });
 		if (!info) throw new UndoError(`no import batch ${batch} in this warehouse`);

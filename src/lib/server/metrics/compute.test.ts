@@ -8,6 +8,7 @@ import { computeMetrics, computeMetricsFor, MetricQueryError, parseMetricQuery, 
 import { monthsOf } from './dimensions.ts';
 import { METRIC_KEYS } from './keys.ts';
 import { REGISTRY } from './registry.ts';
+import { query } from '../warehouse/warehouse.ts';
 import {
 	action,
 	attendance,
@@ -150,6 +151,48 @@ describe('the command line\'s JSON for one of everything in April 2024', () => {
 		// CSC: q1 (CSC asks HLT) brings both its agencies: K1 {CSC, HLT}, 1 of 1.
 		const csc = json.groups.find((g) => g.group === 'CSC')!.metrics;
 		expect(csc.multi_agency_children_pct).toEqual({ value: 100, numerator: 1, denominator: 1 });
+	});
+});
+
+describe('cell keys beside the counts (disclosure-control.md rule 7)', () => {
+	/** The sum modulo 256 of the keys of some rows, read from the warehouse on its own. */
+	const keySum = async (sql: string) => {
+		const [row] = await whole.warehouse.read((conn) => query<{ k: number | null }>(conn, `SELECT CAST(sum(k) % 256 AS INTEGER) AS k FROM (${sql})`));
+		return row.k ?? 0;
+	};
+	const recordKeys = (table: string, where: string) => `SELECT d_record_key AS k FROM ${table} WHERE ${where}`;
+	const childKeys = (children: string[]) => `SELECT DISTINCT child_id, d_child_key AS k FROM contacts WHERE child_id IN (${children.map((c) => `'${c}'`).join(', ')})
+		UNION SELECT DISTINCT child_id, d_child_key FROM referrals WHERE child_id IN (${children.map((c) => `'${c}'`).join(', ')})`;
+
+	it('each count\'s key is the sum of the keys of the rows (or children) it counts, modulo 256', async () => {
+		const m = metricsOf(await computeMetrics(whole.warehouse, APRIL));
+		expect(m.contacts_per_10k.keys).toEqual({ numerator: await keySum(recordKeys('contacts', `contact_id = 'c1'`)), denominator: null, value: null });
+		expect(m.referral_decision_1wd_pct.keys).toEqual({
+			numerator: await keySum(recordKeys('referrals', `referral_id = 'r1'`)),
+			denominator: await keySum(recordKeys('referrals', `referral_id IN ('r1', 'r2')`)),
+			value: null
+		});
+		expect(m.escalations_per_100_referrals.keys).toEqual({
+			numerator: await keySum(recordKeys('escalations', `escalation_id IN ('e1', 'e2')`)),
+			denominator: await keySum(recordKeys('referrals', `referral_id IN ('r1', 'r2')`)),
+			value: null
+		});
+		expect(m.icpc_partner_attendance_pct.keys?.denominator).toBe(await keySum(recordKeys('meeting_attendance', `meeting_id = 'm1'`)));
+		expect(m.escalations_open_at_end.keys?.value).toBe(await keySum(recordKeys('escalations', `escalation_id = 'e2'`)));
+		expect(m.audit_actions_overdue_at_end.keys?.value).toBe(await keySum(recordKeys('audit_actions', `action_id = 'ac1'`)));
+		// Distinct children: K1 and K2 have involved agencies, K1 three of them.
+		expect(m.multi_agency_children_pct.keys).toEqual({ numerator: await keySum(childKeys([K1])), denominator: await keySum(childKeys([K1, K2])), value: null });
+		expect(m.children_known_3plus_agencies.keys?.value).toBe(await keySum(childKeys([K1])));
+		expect(m.assessment_median_wd.keys).toEqual({ numerator: null, denominator: null, value: null });
+	});
+
+	it('the same rows give the same key whatever filters or breakdown reach them', async () => {
+		const all = metricsOf(await computeMetrics(whole.warehouse, APRIL));
+		const byMonth = groupsOf(await computeMetrics(whole.warehouse, { ...APRIL, by: 'month' }));
+		const pol = metricsOf(await computeMetrics(whole.warehouse, { ...APRIL, agency: 'POL' }));
+		expect(byMonth.get('2024-04')!.referrals_per_10k.keys).toEqual(all.referrals_per_10k.keys);
+		// c1 is POL's: the same one row, the same key.
+		expect(pol.contacts_per_10k.keys).toEqual(all.contacts_per_10k.keys);
 	});
 });
 

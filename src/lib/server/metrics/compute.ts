@@ -92,6 +92,20 @@ export interface MetricValue {
 	n: number | null;
 	/** For a rate per 10,000: the child population it is per. */
 	population: number | null;
+	/**
+	 * The cell keys (0–255) of its counts (disclosure-control.md rule 7): the sum, modulo 256,
+	 * of the record keys of the rows counted (of the child keys, for distinct children), from
+	 * the same query; null for a count the kind of metric has not. Made by compute.ts; a value
+	 * built by hand (tests) may leave them out, where no perturbation is asked of it.
+	 */
+	keys?: CellKeys;
+}
+
+/** The cell key of each count of a metric value (`value`: a count metric's own count). */
+export interface CellKeys {
+	numerator: number | null;
+	denominator: number | null;
+	value: number | null;
 }
 
 export type MetricSet = Record<MetricKey, MetricValue>;
@@ -229,6 +243,8 @@ interface GroupRow {
 	den?: number;
 	val?: number | null;
 	n?: number;
+	num_key?: number;
+	den_key?: number;
 }
 
 const NOT_APPLICABLE: MetricValue = { value: null, numerator: null, denominator: null, status: 'z', n: null, population: null };
@@ -238,23 +254,30 @@ function metricValue(metric: MetricDefinition, row: GroupRow | undefined, popula
 	const num = row?.num ?? 0;
 	const den = row?.den ?? 0;
 	const status = (ok: boolean): MetricStatus => (!available ? 'x' : ok ? 'ok' : 'z');
+	// No row for the group: nothing counted, key 0.
+	const numKey = row?.num_key ?? 0;
+	const denKey = row?.den_key ?? 0;
 	switch (metric.kind) {
 		case 'per_10k': {
 			const s = status(population > 0);
-			return { value: s === 'ok' ? (10_000 * num) / population : null, numerator: num, denominator: null, status: s, n: null, population };
+			const keys = { numerator: numKey, denominator: null, value: null };
+			return { value: s === 'ok' ? (10_000 * num) / population : null, numerator: num, denominator: null, status: s, n: null, population, keys };
 		}
 		case 'ratio': {
 			const s = status(den > 0);
-			return { value: s === 'ok' ? (100 * num) / den : null, numerator: num, denominator: den, status: s, n: null, population: null };
+			const keys = { numerator: numKey, denominator: denKey, value: null };
+			return { value: s === 'ok' ? (100 * num) / den : null, numerator: num, denominator: den, status: s, n: null, population: null, keys };
 		}
 		case 'median': {
 			const n = row?.n ?? 0;
 			const s = status(n > 0);
-			return { value: s === 'ok' ? (row?.val ?? null) : null, numerator: null, denominator: null, status: s, n, population: null };
+			const keys = { numerator: null, denominator: null, value: null };
+			return { value: s === 'ok' ? (row?.val ?? null) : null, numerator: null, denominator: null, status: s, n, population: null, keys };
 		}
 		case 'count': {
 			const s = status(true);
-			return { value: s === 'ok' ? num : null, numerator: null, denominator: null, status: s, n: null, population: null };
+			const keys = { numerator: null, denominator: null, value: numKey };
+			return { value: s === 'ok' ? num : null, numerator: null, denominator: null, status: s, n: null, population: null, keys };
 		}
 	}
 }

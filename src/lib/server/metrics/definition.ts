@@ -10,12 +10,18 @@
  *   the source holds no rows for the period and filters, and the metric is `x`;
  * - `num`, `den`: the numerator and denominator counts of a ratio (`num` alone for a
  *   rate per 10,000, whose denominator is the child population, and for a count);
- * - `val`, `n`: a median and the number of values behind it.
+ * - `val`, `n`: a median and the number of values behind it;
+ * - `num_key`, `den_key`: the cell keys of `num` and `den` (disclosure-control.md rule 7): the
+ *   sum, modulo 256, of the record keys (`d_record_key`) of the rows counted, or of the child
+ *   keys (`d_child_key`) for counts of distinct children, beside each count in the same query
+ *   (`keyedCount` writes both).
  * A group missing from the result has no rows (`x`).
  */
 import type { MetricKey } from './keys.ts';
 import { CHILD_DIMENSIONS, DIMENSIONS, type Dimension } from './dimensions.ts';
 import { SCOPES, scopeHasDimension, type MetricSql, type ScopeName } from './events.ts';
+
+export { keyedCount } from './events.ts';
 
 export type Unit = 'per_10k' | 'percent' | 'per_100' | 'working_days' | 'hours' | 'days' | 'count';
 
@@ -58,7 +64,7 @@ export interface MetricSpec {
 	shared?: SharedQuery;
 }
 
-export type GroupColumn = 'source_rows' | 'num' | 'den' | 'val' | 'n';
+export type GroupColumn = 'source_rows' | 'num' | 'den' | 'val' | 'n' | 'num_key' | 'den_key';
 
 export interface SharedQuery {
 	/** The query's name: metrics with the same name read the same query (the same `sql`). */
@@ -111,3 +117,4 @@ export function defineMetric(spec: MetricSpec): MetricDefinition {
 		dimensions
 	};
 }
+

@@ -81,7 +81,7 @@ export const SCOPES: Readonly<Record<ScopeName, EventScope>> = {
 		agencies: ['e.agency_code'],
 		sectors: ['e.d_sector'],
 		concerns: null,
-		columns: 'e.*, p.child_id, p.meeting_type, p.held_on'
+		columns: 'e.*, p.child_id, p.meeting_type, p.held_on, p.d_child_key'
 	},
 	audits: own('audits'),
 	audit_actions: {
@@ -92,7 +92,7 @@ export const SCOPES: Readonly<Record<ScopeName, EventScope>> = {
 		agencies: ['e.owner_agency_code'],
 		sectors: ['e.d_sector'],
 		concerns: null,
-		columns: 'e.*, p.child_id'
+		columns: 'e.*, p.child_id, p.d_child_key'
 	}
 };
 
@@ -186,13 +186,14 @@ export class MetricSql {
 			// Each month its own position; every month sees every row of the table.
 			return `
 				WITH r AS (${rows}), ends AS (${ends})
-				SELECT ends.grp, (SELECT count(*) FROM r) AS source_rows, count(r.grp) AS num
+				SELECT ends.grp, (SELECT count(*) FROM r) AS source_rows, count(r.grp) AS num,
+					CAST(COALESCE(sum(r.d_record_key), 0) % 256 AS INTEGER) AS num_key
 				FROM ends LEFT JOIN r ON (${openAt('ends')})
 				GROUP BY ends.grp`;
 		}
 		return `
 			WITH r AS (${rows}), ends AS (${ends})
-			SELECT r.grp, count(*) AS source_rows, count(*) FILTER (WHERE ${openAt('ends')}) AS num
+			SELECT r.grp, count(*) AS source_rows, ${keyedCount('num', openAt('ends'), 'r.d_record_key')}
 			FROM r CROSS JOIN ends
 			GROUP BY r.grp`;
 	}
@@ -260,4 +261,14 @@ function required<T>(value: T | null, scope: ScopeName): T {
 	// compute.ts never asks for these (such metrics are `z`); reaching here is a bug.
 	if (value === null) throw new Error(`the ${scope} events cannot be filtered or grouped that way`);
 	return value;
+}
+
+/**
+ * A count and its cell key, as one query's two columns `<name>` and `<name>_key`: the rows
+ * meeting `where` (all without it), and the sum of their `key` (a record key; a child key for
+ * distinct children) modulo 256.
+ */
+export function keyedCount(name: string, where: string | null = null, key = 'd_record_key'): string {
+	const filter = where === null ? '' : ` FILTER (WHERE ${where})`;
+	return `count(*)${filter} AS ${name}, CAST(COALESCE(sum(${key})${filter}, 0) % 256 AS INTEGER) AS ${name}_key`;
 }

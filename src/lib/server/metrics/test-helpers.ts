@@ -59,7 +59,7 @@ export async function createTestWarehouse(extract: TestExtract = {}): Promise<Te
 		warehouse,
 		async dispose() {
 			await warehouse.close();
-			for (const f of [file, `${file}.wal`]) rmSync(f, { force: true });
+			for (const f of [file, `${file}.wal`, `${file}.cellkey`, `${file}.audit-anchor`]) rmSync(f, { force: true });
 			rmSync(`${file}.staging`, { recursive: true, force: true });
 		}
 	};

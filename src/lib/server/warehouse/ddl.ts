@@ -13,8 +13,12 @@ import { ident, literal } from './sql.ts';
  * Bumped whenever the warehouse layout changes. The writer migrates an older warehouse when it
  * opens it (./migrate.ts); a newer one, or one no migration knows, is refused.
  * 2: `info_requests`' first reply (`d_first_reply_on`, `d_first_reply_wdn`).
+ * 3: every event row's record key and child key (`d_record_key`, `d_child_key`: ./cell-key.ts).
  */
-export const WAREHOUSE_LAYOUT_VERSION = 2;
+export const WAREHOUSE_LAYOUT_VERSION = 3;
+
+/** The first layout whose rows carry cell keys (made with the secret in `<warehouse>.cellkey`). */
+export const FIRST_KEYED_LAYOUT = 3;
 
 export const SQL_TYPES: Record<ColumnType, string> = {
 	text: 'VARCHAR',

@@ -10,12 +10,15 @@
 import { SECTOR_OF_SOURCE_CODE } from '../schema/codes.ts';
 import { getTable } from '../schema/tables.ts';
 import type { Table } from '../schema/types.ts';
+import { keyExpr, PADS_TABLE } from './cell-key.ts';
 import { ident, literal } from './sql.ts';
 
 export interface Join {
 	alias: string;
 	/** The `LEFT JOIN … ON …` clause; the source row is aliased `s`. */
 	sql: string;
+	/** Instead of `sql`, a clause that reads the rows being derived (`source`) again (see the child key). */
+	sqlOf?: (source: string) => string;
 }
 
 export interface DerivedColumn {
@@ -237,11 +240,56 @@ const DERIVED: Record<string, DerivedColumn[]> = {
 	audit_actions: [agencySector('owner_agency_code', 'd_sector')]
 };
 
+const padsJoin: Join = { alias: 'ckp', sql: `CROSS JOIN ${PADS_TABLE} ckp` };
+
+/**
+ * The keys of disclosure control's cell key method (./cell-key.ts): the row's record key, from
+ * its table and primary key, and, for a row naming a child, the child's key, from the child
+ * pseudonym. Both depend on the row alone (and the warehouse's secret), so a row replaced,
+ * undone or imported again keeps them.
+ */
+function cellKeyColumns(table: Table): DerivedColumn[] {
+	const message = [literal(`${table.name}:`), ...table.primaryKey.map((k, i) => `${i ? `':' || ` : ''}CAST(s.${ident(k)} AS VARCHAR)`)].join(' || ');
+	const out: DerivedColumn[] = [
+		{
+			name: 'd_record_key',
+			sqlType: 'UTINYINT',
+			description: "The row's record key (0–255) for disclosure control's cell key method: a keyed hash of its table and primary key with the warehouse's secret.",
+			expr: keyExpr(message, padsJoin.alias),
+			joins: [padsJoin],
+			dependsOn: { on: 'row' }
+		}
+	];
+	if (table.columns.some((c) => c.name === 'child_id')) {
+		// Hashed once for each child of the rows being loaded, not once a row (a child has many events).
+		const childKeys: Join = {
+			alias: 'ckc',
+			sql: '',
+			sqlOf: (source) => `LEFT JOIN (
+				SELECT x.child_id, ${keyExpr(`'child:' || x.child_id`, 'ckp2')} AS child_key
+				FROM (SELECT DISTINCT child_id FROM ${source} WHERE child_id IS NOT NULL) x CROSS JOIN ${PADS_TABLE} ckp2
+			) ckc ON ckc.child_id = s.child_id`
+		};
+		out.push({
+			name: 'd_child_key',
+			sqlType: 'UTINYINT',
+			description: "The child's key (0–255) for counts of distinct children: a keyed hash of the child pseudonym with the warehouse's secret (null with no child).",
+			expr: 'ckc.child_key',
+			joins: [childKeys],
+			dependsOn: { on: 'row' }
+		});
+	}
+	return out;
+}
+
+/** The tables whose rows carry record keys: every table of events (all that have derived columns). */
+export const KEYED_TABLES: readonly string[] = Object.keys(DERIVED);
+
 /** The derived columns of a table (none for agencies, areas, children and settings). */
 export function derivedColumns(table: Table | string): readonly DerivedColumn[] {
-	const name = typeof table === 'string' ? table : table.name;
-	getTable(name);
-	return DERIVED[name] ?? [];
+	const t = getTable(typeof table === 'string' ? table : table.name);
+	const own = DERIVED[t.name];
+	return own ? [...own, ...cellKeyColumns(t)] : [];
 }
 
 /** Derived columns computed from the row alone (no join): the inner SELECT computes them once. */
@@ -257,7 +305,7 @@ export function derivingSelect(table: Table, source: string, extra: string[] = [
 	const derived = derivedColumns(table);
 	const inner = derived.filter(fromRowAlone);
 	const joins = new Map<string, string>();
-	for (const d of derived) for (const j of d.joins) joins.set(j.alias, j.sql);
+	for (const d of derived) for (const j of d.joins) joins.set(j.alias, j.sqlOf ? j.sqlOf(source) : j.sql);
 	const cols = [
 		...table.columns.map((c) => `s.${ident(c.name)}`),
 		...derived.map((d) => (fromRowAlone(d) ? `s.${ident(d.name)}` : `${d.expr} AS ${ident(d.name)}`)),

@@ -84,7 +84,7 @@ describe('migrating a warehouse of layout 1', () => {
 				await w.close();
 			}
 		} finally {
-			for (const f of [file, `${file}.wal`, `${file}.audit-anchor`]) rmSync(f, { force: true });
+			for (const f of [file, `${file}.wal`, `${file}.audit-anchor`, `${file}.cellkey`]) rmSync(f, { force: true });
 			rmSync(`${file}.staging`, { recursive: true, force: true });
 		}
 	});
@@ -97,7 +97,7 @@ describe('migrating a warehouse of layout 1', () => {
 			await w.close();
 			await expect(openWarehouse(file)).rejects.toThrow(/layout version 99; this Full Picture needs version/);
 		} finally {
-			for (const f of [file, `${file}.wal`, `${file}.audit-anchor`]) rmSync(f, { force: true });
+			for (const f of [file, `${file}.wal`, `${file}.audit-anchor`, `${file}.cellkey`]) rmSync(f, { force: true });
 			rmSync(`${file}.staging`, { recursive: true, force: true });
 		}
 	});

@@ -9,6 +9,10 @@
  *   column order with its derived columns computed again by the import's own SELECT
  *   (`derivingSelect`), with its `__replaced` twin; extract columns and bookkeeping are copied
  *   as they are.
+ * - **2 → 3** (disclosure-control.md version 2, rule 7): every event row gains its record key
+ *   and child key (`d_record_key`, `d_child_key`; ./cell-key.ts), by the same rebuild. The
+ *   writer makes the warehouse's cell key secret first (`Warehouse.open`), so the pads the key
+ *   expressions read are on its connection.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { TABLES } from '../schema/tables.ts';

@@ -17,9 +17,10 @@ import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { DuckDBConnection, DuckDBInstance, type DuckDBValue } from '@duckdb/node-api';
-import { AUTH_TABLES, warehouseDdl, WAREHOUSE_LAYOUT_VERSION } from './ddl.ts';
+import { AUTH_TABLES, FIRST_KEYED_LAYOUT, warehouseDdl, WAREHOUSE_LAYOUT_VERSION } from './ddl.ts';
 import { anchorPath } from './audit-anchor.ts';
 import { migrateLayout, OLDEST_MIGRATABLE_LAYOUT } from './migrate.ts';
+import { CellKeyError, cellKeyPath, createCellKey, hmacPads, PADS_DDL, readCellKey } from './cell-key.ts';
 
 export const TIME_ZONE = 'Europe/London';
 
@@ -141,6 +142,10 @@ export class Warehouse {
 	readonly auditAnchor: string;
 	/** Opened read-only: every write is refused by DuckDB. */
 	readonly readOnly: boolean;
+	/** The cell key secret's file (cell-key.ts): FP_CELL_KEY_FILE, else beside the warehouse. */
+	readonly cellKeyFile: string;
+	/** The secret, for the writer to key the rows it loads; null when its file is missing (or read-only). */
+	private cellKey: Buffer | null = null;
 	private readonly instance: DuckDBInstance;
 	private writer: DuckDBConnection | undefined;
 	private writeQueue: Promise<unknown> = Promise.resolve();
@@ -155,6 +160,20 @@ export class Warehouse {
 		this.stagingDir = `${file}.staging`;
 		this.auditAnchor = anchorPath(file);
 		this.readOnly = readOnly;
+		this.cellKeyFile = cellKeyPath(file);
+	}
+
+	/**
+	 * Throws unless the writer holds the cell key secret: loading or restoring rows keys them
+	 * with it (import, undo, migration). Its file is made with the warehouse; a warehouse whose
+	 * rows were keyed cannot key more without it.
+	 */
+	requireCellKey(): void {
+		if (this.cellKey === null) {
+			throw new CellKeyError(
+				`the cell key file ${this.cellKeyFile} is missing: the warehouse's rows were keyed with it, so no row can be loaded or restored without it; restore it from your backup (docs/disclosure.md, "The cell key method")`
+			);
+		}
 	}
 
 	static async open(file: string, options: OpenOptions = {}): Promise<Warehouse> {
@@ -184,6 +203,13 @@ export class Warehouse {
 		// This process holds the file now (DuckDB's lock): whatever staging holds was left by one
 		// that stopped mid-import or mid-upload.
 		removeStagingLeftovers(warehouse.stagingDir);
+		// The cell key secret: made with the warehouse, or for a warehouse whose rows have no keys
+		// yet (before layout 3: the migration keys them); never made again for keyed rows.
+		warehouse.cellKey = readCellKey(warehouse.cellKeyFile);
+		if (warehouse.cellKey === null) {
+			const layout = exists ? await warehouse.read((conn) => warehouse.storedLayout(conn)) : null;
+			if (layout === null || layout < FIRST_KEYED_LAYOUT) warehouse.cellKey = createCellKey(warehouse.cellKeyFile);
+		}
 		await warehouse.write((conn) => warehouse.ensureLayout(conn));
 		return warehouse;
 	}
@@ -239,10 +265,18 @@ export class Warehouse {
 	 * the writer's open, which migrates it, and a read-only open, which reads only the audit
 	 * log) an older one that ./migrate.ts can bring up to date.
 	 */
-	private async checkLayoutVersion(conn: DuckDBConnection, options: { migratable?: boolean } = {}): Promise<number> {
+	/** The layout version the warehouse records (NaN for one that is not a number; null with no meta table). */
+	private async storedLayout(conn: DuckDBConnection): Promise<number | null> {
 		const hasMeta = await query(conn, `SELECT 1 FROM information_schema.tables WHERE table_name = 'meta' AND table_schema = 'main'`);
-		const [row] = hasMeta.length === 0 ? [] : await query<{ value: string }>(conn, `SELECT value FROM meta WHERE key = 'layout_version'`);
-		const version = row && /^\d+$/.test(row.value) ? Number(row.value) : NaN;
+		if (hasMeta.length === 0) return null;
+		const [row] = await query<{ value: string }>(conn, `SELECT value FROM meta WHERE key = 'layout_version'`);
+		return row && /^\d+$/.test(row.value) ? Number(row.value) : NaN;
+	}
+
+	private async checkLayoutVersion(conn: DuckDBConnection, options: { migratable?: boolean } = {}): Promise<number> {
+		const stored = await this.storedLayout(conn);
+		const version = stored ?? NaN;
+		const row = stored === null ? undefined : { value: String(stored) };
 		const accepted = version === WAREHOUSE_LAYOUT_VERSION || (options.migratable === true && version >= OLDEST_MIGRATABLE_LAYOUT && version < WAREHOUSE_LAYOUT_VERSION);
 		if (!accepted) {
 			throw new Error(
@@ -393,7 +427,12 @@ export class Warehouse {
 	 */
 	write<T>(fn: (conn: DuckDBConnection) => Promise<T>): Promise<T> {
 		const run = async () => {
-			if (!this.writer) this.writer = await this.connect();
+			if (!this.writer) {
+				const conn = await this.connect();
+				// The pads of the cell key secret, for the key expressions of derived.ts: bound, never in SQL text, never stored.
+				if (this.cellKey) await exec(conn, PADS_DDL, hmacPads(this.cellKey));
+				this.writer = conn;
+			}
 			return fn(this.writer);
 		};
 		const result = this.writeQueue.then(run, run);

@@ -2,7 +2,7 @@
  * Multi-agency case audits. Definitions: metrics.md, "Metrics". The SQL contract: ../definition.ts.
  */
 import { inList } from '../../warehouse/sql.ts';
-import { defineMetric } from '../definition.ts';
+import { defineMetric, keyedCount } from '../definition.ts';
 
 export const auditsGoodOrBetterPct = defineMetric({
 	key: 'audits_good_or_better_pct',
@@ -15,8 +15,8 @@ export const auditsGoodOrBetterPct = defineMetric({
 	higherIsBetter: true,
 	sources: ['audits'],
 	sql: (q) => `
-		SELECT grp, count(*) AS source_rows, count(*) AS den,
-			count(*) FILTER (WHERE overall_grade IN ${inList(['outstanding', 'good'])}) AS num
+		SELECT grp, count(*) AS source_rows, ${keyedCount('den')},
+			${keyedCount('num', `overall_grade IN ${inList(['outstanding', 'good'])}`)}
 		FROM (${q.rows('audits', { on: 'e.audited_on' })})
 		GROUP BY grp`
 });
@@ -32,8 +32,8 @@ export const auditActionsOnTimePct = defineMetric({
 	higherIsBetter: true,
 	sources: ['audit_actions'],
 	sql: (q) => `
-		SELECT grp, count(*) AS source_rows, count(*) AS den,
-			count(*) FILTER (WHERE completed_on IS NOT NULL AND completed_on <= due_on) AS num
+		SELECT grp, count(*) AS source_rows, ${keyedCount('den')},
+			${keyedCount('num', 'completed_on IS NOT NULL AND completed_on <= due_on')}
 		FROM (${q.rows('audit_actions', { on: 'e.due_on' })})
 		GROUP BY grp`
 });

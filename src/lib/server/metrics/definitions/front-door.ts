@@ -3,7 +3,7 @@
  * Definitions: metrics.md, "Metrics". The SQL contract: ../definition.ts.
  */
 import type { MetricSql } from '../events.ts';
-import { defineMetric, sharedSql, type MetricSpec, type SharedQuery } from '../definition.ts';
+import { defineMetric, keyedCount, sharedSql, type MetricSpec, type SharedQuery } from '../definition.ts';
 
 export const contactsPer10k = defineMetric({
 	key: 'contacts_per_10k',
@@ -16,7 +16,7 @@ export const contactsPer10k = defineMetric({
 	higherIsBetter: null,
 	sources: ['contacts'],
 	sql: (q) => `
-		SELECT grp, count(*) AS source_rows, count(*) AS num
+		SELECT grp, count(*) AS source_rows, ${keyedCount('num')}
 		FROM (${q.rows('contacts', { on: 'e.d_received_on' })})
 		GROUP BY grp`
 });
@@ -32,7 +32,7 @@ export const referralsPer10k = defineMetric({
 	higherIsBetter: null,
 	sources: ['referrals'],
 	sql: (q) => `
-		SELECT grp, count(*) AS source_rows, count(*) AS num
+		SELECT grp, count(*) AS source_rows, ${keyedCount('num')}
 		FROM (${q.rows('referrals', { on: 'e.d_received_on' })})
 		GROUP BY grp`
 });
@@ -50,9 +50,9 @@ export const reReferrals12mPct = defineMetric({
 	// The look-back reads the whole referrals table: it is never filtered (metrics.md).
 	// `x - INTERVAL 12 MONTH` takes 29 February to 28 February.
 	sql: (q) => `
-		SELECT grp, count(*) AS source_rows, count(*) AS den, count(*) FILTER (WHERE earlier) AS num
+		SELECT grp, count(*) AS source_rows, ${keyedCount('den')}, ${keyedCount('num', 'earlier')}
 		FROM (
-			SELECT r.grp, EXISTS (
+			SELECT r.grp, r.d_record_key, EXISTS (
 				SELECT 1 FROM referrals o
 				WHERE o.child_id = r.child_id
 					AND o.d_received_on >= CAST(r.d_received_on - INTERVAL 12 MONTH AS DATE)
@@ -74,8 +74,8 @@ export const referralDecision1wdPct = defineMetric({
 	higherIsBetter: true,
 	sources: ['referrals'],
 	sql: (q) => `
-		SELECT grp, count(*) AS source_rows, count(*) AS den,
-			count(*) FILTER (WHERE d_decided_on IS NOT NULL AND d_decided_wdn - d_received_wdn <= 1) AS num
+		SELECT grp, count(*) AS source_rows, ${keyedCount('den')},
+			${keyedCount('num', 'd_decided_on IS NOT NULL AND d_decided_wdn - d_received_wdn <= 1')}
 		FROM (${q.rows('referrals', { on: 'e.d_received_on' })})
 		GROUP BY grp`
 });
@@ -89,20 +89,21 @@ export const referralDecision1wdPct = defineMetric({
  */
 export function involvedAgencyRows(q: MetricSql): string {
 	return `
-		SELECT grp, child_id, source_agency_code AS agency FROM (${q.rows('contacts', { on: 'e.d_received_on' })})
+		SELECT grp, child_id, d_child_key AS child_key, source_agency_code AS agency FROM (${q.rows('contacts', { on: 'e.d_received_on' })})
 		UNION ALL
-		SELECT grp, child_id, source_agency_code FROM (${q.rows('referrals', { on: 'e.d_received_on' })})
+		SELECT grp, child_id, d_child_key, source_agency_code FROM (${q.rows('referrals', { on: 'e.d_received_on' })})
 		UNION ALL
-		SELECT grp, child_id, UNNEST([requesting_agency_code, responding_agency_code])
+		SELECT grp, child_id, d_child_key, UNNEST([requesting_agency_code, responding_agency_code])
 		FROM (${q.rows('info_requests', { on: 'e.d_requested_on' })})
 		UNION ALL
-		SELECT grp, child_id, CASE WHEN attended THEN agency_code END
+		SELECT grp, child_id, d_child_key, CASE WHEN attended THEN agency_code END
 		FROM (${q.rows('meeting_attendance', { on: 'p.held_on' })})`;
 }
 
 /**
  * Per group: the children with involved agencies (`den`: 1 or more; `two`: 2 or more;
- * `three`: 3 or more; `four`: 4 or more) and the rows behind them (`source_rows`). The one
+ * `three`: 3 or more; `four`: 4 or more), each with its cell key (`den_key`, …: the sum of the
+ * children's keys), and the rows behind them (`source_rows`). The one
  * count of `multi_agency_children_pct` and `children_known_3plus_agencies` (metrics.md: "the
  * same involved agencies, rows, filters and groups"), and of the local need page's children
  * by number of agencies (../../dashboard/need.ts: 1, 2, 3 and 4+ are the differences).
@@ -115,17 +116,18 @@ export function involvedAgencyRows(q: MetricSql): string {
 export function involvedChildren(q: MetricSql): string {
 	return `
 		WITH involved AS (${involvedAgencyRows(q)}), per_agency AS (
-			SELECT grp, child_id, agency, count(*) AS source_rows FROM involved GROUP BY grp, child_id, agency
+			SELECT grp, child_id, agency, count(*) AS source_rows, any_value(child_key) AS child_key
+			FROM involved GROUP BY grp, child_id, agency
 		), per_child AS (
 			-- count(agency) skips the null agency: distinct agencies, without a DISTINCT aggregate.
-			SELECT grp, child_id, sum(source_rows) AS source_rows, count(agency) AS agencies
+			SELECT grp, child_id, sum(source_rows) AS source_rows, count(agency) AS agencies, any_value(child_key) AS child_key
 			FROM per_agency GROUP BY grp, child_id
 		)
 		SELECT grp, CAST(sum(source_rows) AS BIGINT) AS source_rows,
-			count(*) FILTER (WHERE child_id IS NOT NULL AND agencies >= 1) AS den,
-			count(*) FILTER (WHERE child_id IS NOT NULL AND agencies >= 2) AS two,
-			count(*) FILTER (WHERE child_id IS NOT NULL AND agencies >= 3) AS three,
-			count(*) FILTER (WHERE child_id IS NOT NULL AND agencies >= 4) AS four
+			${keyedCount('den', 'child_id IS NOT NULL AND agencies >= 1', 'child_key')},
+			${keyedCount('two', 'child_id IS NOT NULL AND agencies >= 2', 'child_key')},
+			${keyedCount('three', 'child_id IS NOT NULL AND agencies >= 3', 'child_key')},
+			${keyedCount('four', 'child_id IS NOT NULL AND agencies >= 4', 'child_key')}
 		FROM per_child
 		GROUP BY grp`;
 }
@@ -146,7 +148,7 @@ export const multiAgencyChildrenPct = defineMetric({
 	unit: 'percent',
 	higherIsBetter: true,
 	sources: ['contacts', 'referrals', 'info_requests', 'meeting_attendance'],
-	...fromInvolvedChildren({ source_rows: 'source_rows', den: 'den', num: 'two' })
+	...fromInvolvedChildren({ source_rows: 'source_rows', den: 'den', den_key: 'den_key', num: 'two', num_key: 'two_key' })
 });
 
 export const childrenKnown3plusAgencies = defineMetric({
@@ -159,7 +161,7 @@ export const childrenKnown3plusAgencies = defineMetric({
 	unit: 'count',
 	higherIsBetter: null,
 	sources: ['contacts', 'referrals', 'info_requests', 'meeting_attendance'],
-	...fromInvolvedChildren({ source_rows: 'source_rows', num: 'three' })
+	...fromInvolvedChildren({ source_rows: 'source_rows', num: 'three', num_key: 'three_key' })
 });
 
 /**
@@ -181,7 +183,7 @@ export const contactConversionPct = defineMetric({
 	higherIsBetter: null,
 	sources: ['contacts'],
 	sql: (q) => `
-		SELECT grp, count(*) AS source_rows, count(*) FILTER (WHERE ${CONTACT_DECIDED}) AS den, count(*) FILTER (WHERE ${CONTACT_CONVERTED}) AS num
+		SELECT grp, count(*) AS source_rows, ${keyedCount('den', CONTACT_DECIDED)}, ${keyedCount('num', CONTACT_CONVERTED)}
 		FROM (${q.rows('contacts', { on: 'e.d_received_on' })})
 		GROUP BY grp`
 });

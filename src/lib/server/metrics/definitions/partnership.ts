@@ -3,7 +3,7 @@
  * Definitions: metrics.md, "Metrics". The SQL contract: ../definition.ts.
  */
 import { inList } from '../../warehouse/sql.ts';
-import { defineMetric } from '../definition.ts';
+import { defineMetric, keyedCount } from '../definition.ts';
 import type { MetricSql } from '../events.ts';
 
 /** 24 hours of elapsed time in microseconds: whole numbers, so exactly 24 hours is on time. */
@@ -29,8 +29,8 @@ export const infoRequestOnTimePct = defineMetric({
 	higherIsBetter: true,
 	sources: ['info_requests'],
 	sql: (q) => `
-		SELECT grp, count(*) AS source_rows, count(*) AS den,
-			count(*) FILTER (WHERE ${INFO_REQUEST_ON_TIME}) AS num
+		SELECT grp, count(*) AS source_rows, ${keyedCount('den')},
+			${keyedCount('num', INFO_REQUEST_ON_TIME)}
 		FROM (${q.rows('info_requests', { on: 'e.d_requested_on' })})
 		GROUP BY grp`
 });
@@ -63,11 +63,11 @@ export const escalationsPer100Referrals = defineMetric({
 	sources: ['escalations', 'referrals'],
 	sql: (q) => `
 		SELECT grp, count(*) FILTER (WHERE escalation) AS source_rows,
-			count(*) FILTER (WHERE escalation) AS num, count(*) FILTER (WHERE NOT escalation) AS den
+			${keyedCount('num', 'escalation')}, ${keyedCount('den', 'NOT escalation')}
 		FROM (
-			SELECT grp, true AS escalation FROM (${q.rows('escalations', { on: 'e.raised_on' })})
+			SELECT grp, true AS escalation, d_record_key FROM (${q.rows('escalations', { on: 'e.raised_on' })})
 			UNION ALL
-			SELECT grp, false FROM (${q.rows('referrals', { on: 'e.d_received_on' })})
+			SELECT grp, false, d_record_key FROM (${q.rows('referrals', { on: 'e.d_received_on' })})
 		)
 		GROUP BY grp`
 });
@@ -82,7 +82,7 @@ export const escalationsStage3Pct = defineMetric({
 	higherIsBetter: false,
 	sources: ['escalations'],
 	sql: (q) => `
-		SELECT grp, count(*) AS source_rows, count(*) AS den, count(*) FILTER (WHERE highest_stage >= 3) AS num
+		SELECT grp, count(*) AS source_rows, ${keyedCount('den')}, ${keyedCount('num', 'highest_stage >= 3')}
 		FROM (${q.rows('escalations', { on: 'e.raised_on' })})
 		GROUP BY grp`
 });
@@ -119,11 +119,11 @@ export const escalationsOpenAtEnd = defineMetric({
 		return q.by === 'month'
 			? `
 				SELECT m.grp, count(*) AS source_rows,
-					count(*) FILTER (WHERE r.resolved_on IS NULL OR r.resolved_on > m.at) AS num
+					${keyedCount('num', 'r.resolved_on IS NULL OR r.resolved_on > m.at', 'r.d_record_key')}
 				FROM (${q.monthEnds()}) m JOIN (${rows}) r ON r.raised_on <= m.at
 				GROUP BY m.grp`
 			: `
-				SELECT grp, count(*) AS source_rows, count(*) FILTER (WHERE resolved_on IS NULL OR resolved_on > ${q.to}) AS num
+				SELECT grp, count(*) AS source_rows, ${keyedCount('num', `resolved_on IS NULL OR resolved_on > ${q.to}`)}
 				FROM (${rows})
 				GROUP BY grp`;
 	}
@@ -162,7 +162,7 @@ export const infoRequestAck1wdPct = defineMetric({
 	higherIsBetter: true,
 	sources: ['info_requests'],
 	sql: (q) => `
-		SELECT grp, count(*) AS source_rows, count(*) AS den, count(*) FILTER (WHERE ${INFO_REQUEST_ACK_1WD}) AS num
+		SELECT grp, count(*) AS source_rows, ${keyedCount('den')}, ${keyedCount('num', INFO_REQUEST_ACK_1WD)}
 		FROM (${q.rows('info_requests', { on: 'e.d_requested_on' })})
 		GROUP BY grp`
 });
@@ -194,7 +194,7 @@ export const escalationsAgreedPct = defineMetric({
 	higherIsBetter: true,
 	sources: ['escalations'],
 	sql: (q) => `
-		SELECT grp, count(*) AS source_rows, count(*) AS den, count(*) FILTER (WHERE outcome IN ${inList(AGREED_OUTCOMES)}) AS num
+		SELECT grp, count(*) AS source_rows, ${keyedCount('den')}, ${keyedCount('num', `outcome IN ${inList(AGREED_OUTCOMES)}`)}
 		FROM (${q.rows('escalations', { on: 'e.resolved_on' })})
 		GROUP BY grp`
 });
@@ -230,8 +230,8 @@ export function meetingAttendanceRows(q: MetricSql, types: readonly string[]): s
 function partnerInvitations(q: MetricSql, types: readonly string[], measure: string): string {
 	return `
 		SELECT grp, count(*) AS source_rows,
-			count(*) FILTER (WHERE ${PARTNER_INVITATION}) AS den,
-			count(*) FILTER (WHERE ${PARTNER_INVITATION} AND (${measure})) AS num
+			${keyedCount('den', PARTNER_INVITATION)},
+			${keyedCount('num', `${PARTNER_INVITATION} AND (${measure})`)}
 		FROM (${meetingAttendanceRows(q, types)})
 		GROUP BY grp`;
 }

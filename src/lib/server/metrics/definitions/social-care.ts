@@ -3,7 +3,7 @@
  * These tables name no agency, so none of these metrics applies under an agency or
  * sector filter (`z`). Definitions: metrics.md, "Metrics". The SQL contract: ../definition.ts.
  */
-import { defineMetric } from '../definition.ts';
+import { defineMetric, keyedCount } from '../definition.ts';
 
 /** Working days of an assessment, wd(started_on, completed_on) (also the dashboard's distribution). */
 export const ASSESSMENT_WORKING_DAYS = 'd_completed_wdn - d_started_wdn';
@@ -23,7 +23,7 @@ export const assessment45wdPct = defineMetric({
 	higherIsBetter: true,
 	sources: ['assessments'],
 	sql: (q) => `
-		SELECT grp, count(*) AS source_rows, count(*) AS den, count(*) FILTER (WHERE ${assessmentWd} <= ${ASSESSMENT_LIMIT_WD}) AS num
+		SELECT grp, count(*) AS source_rows, ${keyedCount('den')}, ${keyedCount('num', `${assessmentWd} <= ${ASSESSMENT_LIMIT_WD}`)}
 		FROM (${q.rows('assessments', { on: 'e.completed_on' })})
 		GROUP BY grp`
 });
@@ -56,8 +56,8 @@ export const icpc15wdPct = defineMetric({
 	higherIsBetter: true,
 	sources: ['s47_enquiries'],
 	sql: (q) => `
-		SELECT grp, count(*) AS source_rows, count(*) AS den,
-			count(*) FILTER (WHERE d_icpc_wdn - d_started_wdn <= 15) AS num
+		SELECT grp, count(*) AS source_rows, ${keyedCount('den')},
+			${keyedCount('num', 'd_icpc_wdn - d_started_wdn <= 15')}
 		FROM (${q.rows('s47_enquiries', { on: 'e.icpc_on' })})
 		GROUP BY grp`
 });
@@ -74,7 +74,7 @@ export const cpSecondSubsequentPct = defineMetric({
 	sources: ['cp_plans'],
 	// The look-back (each child's first plan) reads the whole table: it is never filtered.
 	sql: (q) => `
-		SELECT c.grp, count(*) AS source_rows, count(*) AS den, count(*) FILTER (WHERE f.first_on < c.started_on) AS num
+		SELECT c.grp, count(*) AS source_rows, ${keyedCount('den', null, 'c.d_record_key')}, ${keyedCount('num', 'f.first_on < c.started_on', 'c.d_record_key')}
 		FROM (${q.rows('cp_plans', { on: 'e.started_on' })}) c
 		LEFT JOIN (SELECT child_id, min(started_on) AS first_on FROM cp_plans GROUP BY child_id) f
 			ON f.child_id = c.child_id
@@ -92,8 +92,8 @@ export const cpEnded2yPlusPct = defineMetric({
 	higherIsBetter: false,
 	sources: ['cp_plans'],
 	sql: (q) => `
-		SELECT grp, count(*) AS source_rows, count(*) AS den,
-			count(*) FILTER (WHERE ended_on >= CAST(started_on + INTERVAL 2 YEAR AS DATE)) AS num
+		SELECT grp, count(*) AS source_rows, ${keyedCount('den')},
+			${keyedCount('num', 'ended_on >= CAST(started_on + INTERVAL 2 YEAR AS DATE)')}
 		FROM (${q.rows('cp_plans', { on: 'e.ended_on' })})
 		GROUP BY grp`
 });
