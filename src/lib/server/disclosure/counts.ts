@@ -2,6 +2,7 @@
  * Single figures: primary suppression of a count, publication rounding, and the shown form
  * of counts and derived values. Every other part of this module builds on these.
  */
+import { perturbed } from './perturbation.ts';
 import { checkPolicy } from './policy.ts';
 import type { DisclosurePolicy, DisclosureSymbol, Shown } from './types.ts';
 
@@ -28,20 +29,27 @@ export function isSmall(n: number, policy: DisclosurePolicy): boolean {
 
 /**
  * The shown form of a count whose suppression is already decided (`suppressed`, on the
- * unrounded value): `c`, or the count, rounded to the nearest 5 under the publication
- * profile. Zero is always 0.
+ * unrounded value): `c`, or the count, perturbed by its cell key where the policy asks
+ * (rule 7: ./perturbation.ts; `key` is then required), then rounded to the nearest 5 under the
+ * publication profile. Zero is always 0.
  */
-export function showCount(n: number, suppressed: boolean, policy: DisclosurePolicy): Shown {
+export function showCount(n: number, suppressed: boolean, policy: DisclosurePolicy, key?: number | null): Shown {
 	if (suppressed) return symbolOnly('c');
-	const value = policy.profile === 'publication' ? Math.round(n / PUBLICATION_COUNT_BASE) * PUBLICATION_COUNT_BASE : n;
+	let value = n;
+	if (policy.cellKey === true && n > 0) {
+		if (key === undefined || key === null) throw new Error('a count shown under the cell key method needs its cell key (a bug upstream: the count came without one)');
+		value = perturbed(n, key, policy.threshold);
+	}
+	if (policy.profile === 'publication') value = Math.round(value / PUBLICATION_COUNT_BASE) * PUBLICATION_COUNT_BASE;
 	return { value, symbol: null };
 }
 
 /**
  * One count standing alone (no total shown beside it that it adds up to): 1 to the
- * threshold is `c`, 0 stays 0, null is `x` (not available); a symbol passes through.
+ * threshold is `c`, 0 stays 0, null is `x` (not available); a symbol passes through. Under
+ * the cell key method it is perturbed by `key`, its cell key.
  */
-export function suppressCount(n: number | null | DisclosureSymbol, policy: DisclosurePolicy): Shown {
+export function suppressCount(n: number | null | DisclosureSymbol, policy: DisclosurePolicy, key?: number | null): Shown {
 	checkPolicy(policy);
 	if (n === null) return symbolOnly('x');
 	if (typeof n === 'string') {
@@ -49,7 +57,7 @@ export function suppressCount(n: number | null | DisclosureSymbol, policy: Discl
 		return symbolOnly(n);
 	}
 	assertCount(n);
-	return showCount(n, isSmall(n, policy), policy);
+	return showCount(n, isSmall(n, policy), policy, key);
 }
 
 /** How a derived value (not a count) is rounded under the publication profile. */

@@ -19,6 +19,7 @@ import type { MetricKind, Unit } from '../metrics/definition.ts';
 import { METRIC_KEYS, type MetricKey } from '../metrics/keys.ts';
 import { REGISTRY } from '../metrics/registry.ts';
 import { assertCount, isSmall, showCount, showDerived, symbolOnly, type Precision } from './counts.ts';
+import { perturbed } from './perturbation.ts';
 import { checkPolicy } from './policy.ts';
 import type { DisclosurePolicy, DisclosureSymbol, Shown, ShownMetric, ShownMetricSet } from './types.ts';
 
@@ -80,28 +81,49 @@ export function showMetric(key: MetricKey, m: MetricValue, suppressed: Suppresse
 	const fields = COUNT_FIELDS[kind];
 	// A count that is missing: not applicable for this kind of metric, else as the metric's status says.
 	const missing: DisclosureSymbol = m.status === 'x' ? 'x' : 'z';
-	const count = (field: CountField): Shown => {
-		if (!fields.includes(field)) return symbolOnly('z');
+	const cellKey = (field: CountField) => m.keys?.[field];
+	// Under the cell key method (rule 7), the counts as perturbed (unrounded): a percentage's
+	// numerator (a subset of its denominator's rows) capped at its denominator.
+	const perturbing = policy.cellKey === true;
+	const adjusted = (field: CountField): number | null => {
 		const n = m[field];
-		return n === null ? symbolOnly(missing) : showCount(n, suppressed[field] === true, policy);
+		if (n === null || !perturbing || n === 0 || isSmall(n, policy)) return n;
+		const k = cellKey(field);
+		if (k === undefined || k === null) throw new Error(`${key}'s ${field} has no cell key to perturb it by`);
+		return perturbed(n, k, policy.threshold);
+	};
+	const num = adjusted('numerator');
+	const den = kind === 'ratio' ? adjusted('denominator') : null;
+	const capped = unit === 'percent' && num !== null && den !== null && num > den ? den : num;
+	const show = (field: CountField, n: number | null): Shown => {
+		if (!fields.includes(field)) return symbolOnly('z');
+		if (n === null) return symbolOnly(missing);
+		if (suppressed[field] === true) return symbolOnly('c');
+		return showCount(n, false, { ...policy, cellKey: false });
 	};
 	const population = (): Shown => (m.population === null ? symbolOnly(missing) : { value: m.population, symbol: null });
 
-	const numerator = count('numerator');
-	const denominator = kind === 'per_10k' ? population() : count('denominator');
+	const numerator = show('numerator', capped);
+	const denominator = kind === 'per_10k' ? population() : show('denominator', den ?? m.denominator);
 	if (m.status !== 'ok') return { value: symbolOnly(m.status), numerator, denominator };
 
-	const value = m.value as number;
 	const precision = PUBLICATION_PRECISION[unit];
 	const shown = ((): Shown => {
 		switch (kind) {
-			case 'count':
-				return showCount(value, suppressed.value === true, policy);
+			case 'count': {
+				if (suppressed.value === true) return symbolOnly('c');
+				return show('value', adjusted('value'));
+			}
 			case 'median':
-				return isSmall(m.n as number, policy) ? symbolOnly('c') : showDerived(value, precision, policy);
+				return isSmall(m.n as number, policy) ? symbolOnly('c') : showDerived(m.value as number, precision, policy);
 			case 'per_10k':
-			case 'ratio':
-				return fields.some((f) => suppressed[f] === true) ? symbolOnly('c') : showDerived(value, precision, policy);
+			case 'ratio': {
+				if (fields.some((f) => suppressed[f] === true)) return symbolOnly('c');
+				// From the shown (perturbed, unrounded) counts; exactly as computed without perturbation.
+				if (!perturbing) return showDerived(m.value as number, precision, policy);
+				const value = kind === 'per_10k' ? (10_000 * (capped as number)) / (m.population as number) : (100 * (capped as number)) / (den as number);
+				return showDerived(value, precision, policy);
+			}
 		}
 	})();
 	return { value: shown, numerator, denominator };

@@ -38,7 +38,8 @@ export function policyFrom(settings: PolicySettings = {}): DisclosurePolicy {
 
 /** Refuses a policy built by hand that breaks the rules (every entry point checks). */
 export function checkPolicy(policy: DisclosurePolicy): void {
-	if (!Number.isInteger(policy.threshold) || policy.threshold < MIN_THRESHOLD || !PROFILES.includes(policy.profile)) {
+	const cellKeyOk = policy.cellKey === undefined || policy.cellKey === false || (policy.cellKey === true && policy.profile !== 'unsuppressed');
+	if (!Number.isInteger(policy.threshold) || policy.threshold < MIN_THRESHOLD || !PROFILES.includes(policy.profile) || !cellKeyOk) {
 		throw new Error(`not a valid disclosure policy: ${JSON.stringify(policy)} (threshold a whole number ≥ ${MIN_THRESHOLD}, profile one of ${PROFILES.join(', ')})`);
 	}
 }
@@ -46,5 +47,5 @@ export function checkPolicy(policy: DisclosurePolicy): void {
 /** The policy of a person who switched to unsuppressed figures: nothing is suppressed; the threshold is kept for the words. */
 export function unsuppressedPolicy(policy: DisclosurePolicy): DisclosurePolicy {
 	checkPolicy(policy);
-	return { threshold: policy.threshold, profile: 'unsuppressed' };
+	return { threshold: policy.threshold, profile: 'unsuppressed', cellKey: false };
 }

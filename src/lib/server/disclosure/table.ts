@@ -17,6 +17,7 @@
  * has a suppressed cell already; a total suppressed to protect another total may not.)
  */
 import { assertCount, isSmall, showCount, showDerived, symbolOnly } from './counts.ts';
+import { perturbed } from './perturbation.ts';
 import { protectLines } from './lines.ts';
 import { checkPolicy } from './policy.ts';
 import type { CountTable, DisclosurePolicy, Shown, ShownTable } from './types.ts';
@@ -27,6 +28,8 @@ import type { CountTable, DisclosurePolicy, Shown, ShownTable } from './types.ts
  */
 export interface Layout {
 	values: (number | null)[];
+	/** The cell keys of `values` (totals: their cells' keys added, modulo 256); null where the table has none. */
+	keys: (number | null)[] | null;
 	lines: number[][];
 	cell: (r: number, c: number) => number;
 	rowTotal: (r: number) => number;
@@ -59,6 +62,18 @@ export function layout(table: CountTable): Layout {
 		sumOf(table.counts.flat())
 	];
 
+	let keys: (number | null)[] | null = null;
+	if (table.keys) {
+		if (table.keys.length !== R || table.keys.some((row) => row.length !== C)) throw new Error(`a table's keys are laid out as its counts: ${R} rows of ${C}`);
+		const keySum = (ks: readonly (number | null)[]) => ks.reduce<number>((a, k) => (a + (k ?? 0)) % 256, 0);
+		keys = [
+			...table.keys.flat(),
+			...table.keys.map((row) => keySum(row)),
+			...table.columns.map((_, c) => keySum(table.keys!.map((row) => row[c]))),
+			keySum(table.keys.flat())
+		];
+	}
+
 	const range = (n: number) => [...Array(n).keys()];
 	const lines: number[][] = [];
 	if (table.rowTotals) for (const r of range(R)) lines.push([...range(C).map((c) => cell(r, c)), rowTotal(r)]);
@@ -66,7 +81,7 @@ export function layout(table: CountTable): Layout {
 	if (table.rowTotals && table.columnTotals) {
 		lines.push([...range(R).map(rowTotal), grandTotal], [...range(C).map(columnTotal), grandTotal]);
 	}
-	return { values, lines, cell, rowTotal, columnTotal, grandTotal };
+	return { values, keys, lines, cell, rowTotal, columnTotal, grandTotal };
 }
 
 /** The table's figures with their suppression decided (on unrounded values). */
@@ -82,7 +97,7 @@ export function suppressTable(table: CountTable, policy: DisclosurePolicy): Show
 	const { layout: l, suppressed } = decide(table, policy);
 	const show = (i: number): Shown => {
 		const v = l.values[i];
-		return v === null ? symbolOnly('x') : showCount(v, suppressed[i], policy);
+		return v === null ? symbolOnly('x') : showCount(v, suppressed[i], policy, l.keys?.[i]);
 	};
 	const out: ShownTable = {
 		rows: [...table.rows],
@@ -120,7 +135,17 @@ export function deriveShares(table: CountTable, base: ShareBase, policy: Disclos
 			if (count === null || of === null) return symbolOnly('x');
 			if (suppressed[i] || suppressed[b]) return symbolOnly('c');
 			if (of === 0) return symbolOnly('z');
-			return showDerived((100 * count) / of, 'whole', policy);
+			if (policy.cellKey !== true) return showDerived((100 * count) / of, 'whole', policy);
+			// Under the cell key method, of the shown (perturbed, unrounded) counts, a part never above its whole.
+			const [part, whole] = [count, of].map((n, j) => (n === 0 ? 0 : perturbed(n, keyOf(l, j === 0 ? i : b), policy.threshold)));
+			return showDerived((100 * Math.min(part, whole)) / whole, 'whole', policy);
 		})
 	);
+}
+
+/** A figure's cell key (required under the cell key method). */
+function keyOf(l: Layout, i: number): number {
+	const k = l.keys?.[i];
+	if (k === undefined || k === null) throw new Error('a table shown under the cell key method needs its cells\' keys');
+	return k;
 }

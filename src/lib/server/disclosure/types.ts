@@ -27,6 +27,13 @@ export interface DisclosurePolicy {
 	 * switch logged; never from configuration), and for nothing that leaves the server as an export.
 	 */
 	profile: 'dashboard' | 'publication' | 'unsuppressed';
+	/**
+	 * Whether shown counts are perturbed by their cell keys (rule 7, ./perturbation.ts). A
+	 * deployment's policy (`policyFrom`) always perturbs under the dashboard and publication
+	 * profiles and never under `unsuppressed`; a policy built by hand without it (tests of the
+	 * other rules) shows exact counts.
+	 */
+	cellKey?: boolean;
 }
 
 /** A metric's figure as shown: its value and, for ratios and rates, the counts behind it. */
@@ -52,6 +59,12 @@ export interface CountTable {
 	rows: string[];
 	columns: string[];
 	counts: (number | null)[][];
+	/**
+	 * Each cell's cell key (rule 7: the sum modulo 256 of the record keys of the rows it
+	 * counts), as `counts` is laid out; the totals' keys are the sums of their cells'. Needed
+	 * for a table shown under the cell key method.
+	 */
+	keys?: (number | null)[][];
 	rowTotals: boolean;
 	columnTotals: boolean;
 }

@@ -5,7 +5,7 @@ import { policyFrom, suppressCount, suppressTable, unsuppressedPolicy } from './
 describe('the unsuppressed profile', () => {
 	it('is never configurable, only derived per request', () => {
 		expect(() => policyFrom({ profile: 'unsuppressed' })).toThrow(/profile: must be one of dashboard, publication/);
-		expect(unsuppressedPolicy(policyFrom({ threshold: 7 }))).toEqual({ threshold: 7, profile: 'unsuppressed' });
+		expect(unsuppressedPolicy(policyFrom({ threshold: 7 }))).toEqual({ threshold: 7, profile: 'unsuppressed', cellKey: false });
 	});
 
 	it('shows every count of a random table as it is, where the dashboard profile hides the small ones', () => {
