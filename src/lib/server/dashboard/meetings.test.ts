@@ -103,11 +103,11 @@ describe('meetingsPage', () => {
 	it('by agency × meeting type: partners\' invitations only (no CSC, no VOL uninvited, no CIN review, nothing from May)', async () => {
 		const { byAgency, sectorOf } = await meetingsPage(t.warehouse, APRIL);
 		const layout = { rows: ['HLT', 'POL', 'SCH'], columns: TYPES, rowTotals: true, columnTotals: true };
-		expect(byAgency.invited).toEqual({ ...layout, counts: [[1, 2, 0, 1], [1, 2, 1, 1], [0, 1, 1, 1]] });
+		expect(byAgency.invited).toMatchObject({ ...layout, counts: [[1, 2, 0, 1], [1, 2, 1, 1], [0, 1, 1, 1]] });
 		// The police officer absent from the core group m4, and from the RCPC m3.
-		expect(byAgency.attended).toEqual({ ...layout, counts: [[0, 2, 0, 1], [1, 2, 0, 0], [0, 0, 1, 1]] });
+		expect(byAgency.attended).toMatchObject({ ...layout, counts: [[0, 2, 0, 1], [1, 2, 0, 0], [0, 0, 1, 1]] });
 		// m2 HLT's report not recorded is not submitted, nor SCH's false.
-		expect(byAgency.reports).toEqual({ ...layout, counts: [[0, 1, 0, 0], [0, 2, 0, 0], [0, 0, 1, 0]] });
+		expect(byAgency.reports).toMatchObject({ ...layout, counts: [[0, 1, 0, 0], [0, 2, 0, 0], [0, 0, 1, 0]] });
 		expect(sectorOf).toEqual({ HLT: 'health', POL: 'police', SCH: 'education' });
 	});
 

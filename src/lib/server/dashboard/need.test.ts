@@ -129,7 +129,7 @@ describe('needPage', () => {
 		const { multiAgency } = await needPage(t.warehouse, Q2);
 		// K1: POL (c1, r1), CSC and HLT (q1); K2: POL and CSC (m1 attended); K3: SCH; K4: POL; K5: HLT.
 		expectMetric(multiAgency.figure, { value: 40, numerator: 2, denominator: 5 });
-		expect(multiAgency.overlap).toEqual({
+		expect(multiAgency.overlap).toMatchObject({
 			rows: ['CSC', 'HLT', 'POL', 'SCH'],
 			columns: ['CSC', 'HLT', 'POL', 'SCH'],
 			counts: [

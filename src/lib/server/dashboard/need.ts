@@ -112,20 +112,20 @@ export interface NeedData extends PageScope {
 function overlapPairs(ms: MetricSql): string {
 	return `
 		WITH involved AS (
-			SELECT DISTINCT child_id, agency FROM (${involvedAgencyRows(ms)}) WHERE child_id IS NOT NULL AND agency IS NOT NULL
+			SELECT DISTINCT child_id, child_key, agency FROM (${involvedAgencyRows(ms)}) WHERE child_id IS NOT NULL AND agency IS NOT NULL
 		)
-		SELECT a.agency AS row_agency, b.agency AS column_agency FROM involved a JOIN involved b ON a.child_id = b.child_id`;
+		SELECT a.agency AS row_agency, b.agency AS column_agency, a.child_key FROM involved a JOIN involved b ON a.child_id = b.child_id`;
 }
 
 /** Contacts and referrals of the period with their group of the breakdown (`grp`) and table (`tbl`). */
 function frontDoorGroups(ms: MetricSql, withContacts: boolean): string {
-	const referrals = `SELECT grp, 'referrals' AS tbl FROM (${ms.rows('referrals', { on: 'e.d_received_on' })})`;
-	return withContacts ? `SELECT grp, 'contacts' AS tbl FROM (${ms.rows('contacts', { on: 'e.d_received_on' })}) UNION ALL ${referrals}` : referrals;
+	const referrals = `SELECT grp, 'referrals' AS tbl, d_record_key FROM (${ms.rows('referrals', { on: 'e.d_received_on' })})`;
+	return withContacts ? `SELECT grp, 'contacts' AS tbl, d_record_key FROM (${ms.rows('contacts', { on: 'e.d_received_on' })}) UNION ALL ${referrals}` : referrals;
 }
 
 /** The metric's contacts, with their outcome as a column label (`undecided` without one). */
 function contactOutcomes(ms: MetricSql): string {
-	return `SELECT d_sector, source_agency_code, CASE WHEN ${CONTACT_DECIDED} THEN outcome ELSE 'undecided' END AS outcome_label
+	return `SELECT d_sector, source_agency_code, d_record_key, CASE WHEN ${CONTACT_DECIDED} THEN outcome ELSE 'undecided' END AS outcome_label
 		FROM (${ms.rows('contacts', { on: 'e.d_received_on' })})`;
 }
 
@@ -174,7 +174,7 @@ async function needPageIn(warehouse: Warehouse, query: DashboardQuery): Promise<
 		rates.groups(q, 'area'),
 		rates.groups(q, 'month'),
 		listAreas(warehouse),
-		crossCount(warehouse, q, { source: overlapPairs(eventSql(q)), row: 'row_agency', column: 'column_agency', measures: { children: true } }),
+		crossCount(warehouse, q, { source: overlapPairs(eventSql(q)), row: 'row_agency', column: 'column_agency', measures: { children: true }, key: 'child_key' }),
 		childrenByAgencyCount(warehouse, q),
 		outcomes('d_sector'),
 		outcomes('source_agency_code'),

@@ -81,15 +81,23 @@ export interface CrossCount<M extends string> {
 	column: string;
 	/** Counts to take in each cell, by name. */
 	measures: Record<M, Measure>;
+	/**
+	 * The column of the source holding each row's key for the cell key method (default
+	 * `d_record_key`; a child's `child_key` where a source's rows are children): each count's
+	 * cell key is the sum of its rows' keys, modulo 256 (`<measure>__key`).
+	 */
+	key?: string;
 }
 
-export type CrossRow<M extends string> = { row: string | null; column: string | null } & Record<M, number>;
+export type CrossRow<M extends string> = { row: string | null; column: string | null } & Record<M, number> & Record<`${M}__key`, number>;
 
-/** Counts of the source's rows by row and column label: one query for every measure. */
+/** Counts of the source's rows by row and column label, each with its cell key: one query for every measure. */
 export function crossCount<M extends string>(warehouse: Warehouse, q: ValidQuery, spec: CrossCount<M>): Promise<CrossRow<M>[]> {
-	const measures = Object.entries<Measure>(spec.measures).map(
-		([name, condition]) => `count(*)${condition === true ? '' : ` FILTER (WHERE ${condition})`} AS ${ident(name)}`
-	);
+	const key = spec.key ?? 'd_record_key';
+	const measures = Object.entries<Measure>(spec.measures).map(([name, condition]) => {
+		const filter = condition === true ? '' : ` FILTER (WHERE ${condition})`;
+		return `count(*)${filter} AS ${ident(name)}, CAST(COALESCE(sum(${key})${filter}, 0) % 256 AS INTEGER) AS ${ident(`${name}__key`)}`;
+	});
 	return readRows<CrossRow<M>>(
 		warehouse,
 		`SELECT CAST(${spec.row} AS VARCHAR) AS "row", CAST(${spec.column} AS VARCHAR) AS "column", ${measures.join(', ')}
@@ -116,12 +124,16 @@ export function countTable<M extends string>(layout: TableLayout, counted: reado
 	const rowIndex = new Map(layout.rows.map((r, i) => [r, i]));
 	const columnIndex = new Map(layout.columns.map((c, i) => [c, i]));
 	const counts = layout.rows.map(() => layout.columns.map(() => 0));
+	const keys = layout.rows.map(() => layout.columns.map(() => 0));
 	for (const r of counted) {
 		const i = r.row === null ? undefined : rowIndex.get(r.row);
 		const j = r.column === null ? undefined : columnIndex.get(r.column);
-		if (i !== undefined && j !== undefined) counts[i][j] += r[measure];
+		if (i !== undefined && j !== undefined) {
+			counts[i][j] += r[measure];
+			keys[i][j] = (keys[i][j] + Number(r[`${measure}__key`] ?? 0)) % 256;
+		}
 	}
-	return { rows: [...layout.rows], columns: [...layout.columns], counts, rowTotals: layout.rowTotals, columnTotals: layout.columnTotals };
+	return { rows: [...layout.rows], columns: [...layout.columns], counts, keys, rowTotals: layout.rowTotals, columnTotals: layout.columnTotals };
 }
 
 /** Distinct labels found in `crossCount`'s rows, sorted (for tables whose rows come from the data). */
