@@ -1,5 +1,5 @@
 /** The demo makes one account per role, printed once and written to a file only its owner can read. */
-import { readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { run } from '../src/cli/main.ts';
@@ -38,8 +38,9 @@ describe('cli demo --accounts', () => {
 		}
 	});
 
-	it('makes no account without --accounts; its batch has its audit entry, anchored beside the demo', async () => {
-		const db = path.join(tempDir('demo-none'), 'demo.duckdb');
+	it('makes no account without --accounts; its batch has its audit entry, anchored beside the demo, and its cell key secret beside it', async () => {
+		const dir = tempDir('demo-none');
+		const db = path.join(dir, 'demo.duckdb');
 		expect(await run(['demo', '--db', db, '--children', '300', '--end', '2025-03-31'], { out: () => {}, err: () => {} })).toBe(0);
 		let verified = '';
 		expect(await run(['audit-log', 'verify', '--db', db], { out: (t) => (verified += t), err: (t) => (verified += t) })).toBe(0);
@@ -49,6 +50,10 @@ describe('cli demo --accounts', () => {
 			expect(await listUsers(w)).toEqual([]);
 			const [entry] = await readAuditLog(w, { limit: 1 });
 			expect(entry).toMatchObject({ seq: 1, action: 'cli.demo', details: { status: 'committed', batch_id: 1 } });
+			// The secret its rows were keyed with came with it: the next import can key its rows.
+			expect(statSync(`${db}.cellkey`).mode & 0o777).toBe(0o600);
+			expect(() => w.requireCellKey()).not.toThrow();
+			expect(readdirSync(dir)).not.toContain('demo.duckdb.making');
 		} finally {
 			await w.close();
 		}

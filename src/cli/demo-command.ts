@@ -10,10 +10,9 @@ import { ROLES } from '../lib/server/auth/roles.ts';
 import path from 'node:path';
 import { defaultDemoEnd, generateDemo } from '../lib/server/demo/generate.ts';
 import { importExtract } from '../lib/server/import/import.ts';
-import { anchorPath } from '../lib/server/warehouse/audit-anchor.ts';
 import { importSettings } from '../lib/server/settings/settings.ts';
 import { osActor } from '../lib/server/warehouse/audit.ts';
-import { openWarehouse } from '../lib/server/warehouse/warehouse.ts';
+import { moveWarehouse, openWarehouse } from '../lib/server/warehouse/warehouse.ts';
 import { CommandFailed, isoDate, parse, positiveInt, requireValue } from './args.ts';
 import type { Command } from './commands.ts';
 import type { Context } from './main.ts';
@@ -88,10 +87,8 @@ async function run(args: string[], ctx: Context): Promise<number> {
 		bar.finish();
 		await warehouse.close();
 	}
-	await fs.mkdir(path.dirname(db), { recursive: true });
-	await fs.rename(file, db);
-	// The audit log's anchor follows the warehouse, unless FP_AUDIT_ANCHOR puts it elsewhere.
-	if (anchorPath(file) === `${file}.audit-anchor` && existsSync(anchorPath(file))) await fs.rename(anchorPath(file), anchorPath(db));
+	// The audit log's anchor and the cell key secret follow the warehouse (unless configured elsewhere).
+	moveWarehouse(file, db);
 	await fs.rm(work, { recursive: true, force: true });
 	ctx.out(`Demo warehouse ready: ${db} (${generated.events} events, ${generated.period.start} to ${generated.period.end}).\n`);
 	if (accounts) ctx.out(`\nDemo accounts (shown once; also in ${path.resolve(values.accounts!)}, readable only by you):\n${accounts}`);

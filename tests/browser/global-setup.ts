@@ -149,6 +149,8 @@ export async function setup(project: TestProject): Promise<void> {
 	makeDemoWarehouse(db);
 	const cliWarehouse = path.join(work, 'cli.duckdb');
 	copyFileSync(db, cliWarehouse);
+	// A copy of a warehouse is of use to an import only with its cell key secret.
+	copyFileSync(`${db}.cellkey`, `${cliWarehouse}.cellkey`);
 	const accounts = await createAccounts(db, TEST_ACCOUNTS);
 	mkdirSync(path.join(root, 'tests', 'output', 'screenshots'), { recursive: true });
 	const started = await startBuiltServer(db, await freePort());

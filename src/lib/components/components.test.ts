@@ -183,10 +183,17 @@ describe('FilterBar', () => {
 		expect(out).not.toMatch(/type="hidden" name="(area|period)"/);
 	});
 
-	it('works without JavaScript: the date fields are enabled in the page as served', () => {
+	it('offers fixed periods only, without date fields, unless custom dates are allowed', () => {
 		const out = html(render(FilterBar, { props }));
+		expect(out).not.toContain('id="filter-from"');
+		expect(out).not.toContain('value="custom"');
+		expect(out).not.toContain('From and To are used');
+	});
+
+	it('works without JavaScript: with custom dates allowed, the date fields are enabled in the page as served', () => {
+		const out = html(render(FilterBar, { props: { ...props, customDates: true } }));
 		expect(out).toMatch(/<input id="filter-from" type="date" name="from" value="2025-04-01"[^>]*>/);
 		expect(out).not.toMatch(/<input id="filter-(from|to)"[^>]*disabled/);
-		expect(out).toContain('From and To are used when the period is Custom dates.');
+		expect(out).toContain('From and To are used when the period is Custom dates (unsuppressed figures only).');
 	});
 });

@@ -13,7 +13,7 @@
  * configuration is locked, so no SQL can read or write another file, load an extension or
  * change these settings.
  */
-import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { DuckDBConnection, DuckDBInstance, type DuckDBValue } from '@duckdb/node-api';
@@ -470,6 +470,24 @@ export function removeStagingLeftovers(stagingDir: string): number {
 	}
 	for (const entry of entries) rmSync(path.join(stagingDir, entry), { recursive: true, force: true });
 	return entries.length;
+}
+
+/**
+ * Moves a closed warehouse file to `to` with the files that follow it: its audit log's anchor
+ * and its cell key secret, each unless configured elsewhere (FP_AUDIT_ANCHOR, FP_CELL_KEY_FILE),
+ * where both warehouses share it. A warehouse whose rows were keyed is of no use to an import
+ * without its secret, so the two never part (the demo command builds beside and moves in).
+ */
+export function moveWarehouse(from: string, to: string, env: NodeJS.ProcessEnv = process.env): void {
+	const a = path.resolve(from);
+	const b = path.resolve(to);
+	mkdirSync(path.dirname(b), { recursive: true });
+	renameSync(a, b);
+	for (const follows of [anchorPath, cellKeyPath]) {
+		const source = follows(a, env);
+		const target = follows(b, env);
+		if (source !== target && existsSync(source)) renameSync(source, target);
+	}
 }
 
 /** Opens (or returns the already open) warehouse of this process for `file`. */
