@@ -10,6 +10,7 @@ import { generateDemo } from '../../src/lib/server/demo/generate.ts';
 import { importExtract } from '../../src/lib/server/import/import.ts';
 import { readerCpuSeconds, readerPeakRssKb } from '../../src/lib/server/import/reader.ts';
 import { computeMetrics, computeMetricsFor } from '../../src/lib/server/metrics/compute.ts';
+import { benchWithoutCellKeys } from '../../src/lib/server/metrics/events.ts';
 import { METRIC_KEYS, VERSION_1_KEYS } from '../../src/lib/server/metrics/keys.ts';
 import { openWarehouse } from '../../src/lib/server/warehouse/warehouse.ts';
 
@@ -47,25 +48,33 @@ try {
 		{ label: '12 months by area', from: '2025-04-01', to: '2026-03-31', by: 'area' as const }
 	];
 	await computeMetrics(warehouse, { from: '2025-04-01', to: '2026-03-31' }); // warm up
-	// Version 1's nineteen metrics, then all of them (version 2 added nine): wall and CPU time of
-	// this process (DuckDB's threads included), the median of three runs each.
+	// Version 1's nineteen metrics, then all of them (version 2 added nine), then all of them
+	// without their cell keys (rule 7: the key sums beside every count), to show what the keys
+	// cost: wall and CPU time of this process (DuckDB's threads included), the median of five
+	// runs each, the sets taking turns so that a busy moment of the machine falls on all alike.
 	const sets = [
-		{ label: `version 1's ${VERSION_1_KEYS.length}`, keys: VERSION_1_KEYS },
-		{ label: `all ${METRIC_KEYS.length}`, keys: METRIC_KEYS }
+		{ label: `version 1's ${VERSION_1_KEYS.length}`, keys: VERSION_1_KEYS, keyed: true },
+		{ label: `all ${METRIC_KEYS.length}`, keys: METRIC_KEYS, keyed: true },
+		{ label: `all ${METRIC_KEYS.length} without cell keys`, keys: METRIC_KEYS, keyed: false }
 	];
+	const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 	for (const p of periods) {
-		for (const set of sets) {
-			const runs: { wall: number; cpu: number }[] = [];
-			for (let i = 0; i < 3; i++) {
+		const runs = sets.map(() => [] as { wall: number; cpu: number }[]);
+		for (let i = 0; i < 5; i++) {
+			for (const [j, set] of sets.entries()) {
 				t = process.hrtime.bigint();
 				const before = process.cpuUsage();
-				await computeMetricsFor(warehouse, { from: p.from, to: p.to, by: p.by }, set.keys);
+				const compute = () => computeMetricsFor(warehouse, { from: p.from, to: p.to, by: p.by }, set.keys);
+				await (set.keyed ? compute() : benchWithoutCellKeys(compute));
 				const used = process.cpuUsage(before);
-				runs.push({ wall: seconds(t) * 1000, cpu: (used.user + used.system) / 1000 });
+				runs[j].push({ wall: seconds(t) * 1000, cpu: (used.user + used.system) / 1000 });
 			}
-			const median = (xs: number[]) => xs.sort((a, b) => a - b)[1].toFixed(0);
-			console.log(`metrics, ${set.label}, ${p.label}: median ${median(runs.map((r) => r.wall))} ms wall, ${median(runs.map((r) => r.cpu))} ms CPU`);
 		}
+		const m = runs.map((r) => ({ wall: median(r.map((x) => x.wall)), cpu: median(r.map((x) => x.cpu)) }));
+		sets.forEach((set, j) => console.log(`metrics, ${set.label}, ${p.label}: median ${m[j].wall.toFixed(0)} ms wall, ${m[j].cpu.toFixed(0)} ms CPU`));
+		const [keyed, bare] = [m[1], m[2]];
+		const more = (a: number, b: number) => `${a >= b ? '+' : ''}${((100 * (a - b)) / b).toFixed(0)}%`;
+		console.log(`metrics, cell keys' cost, ${p.label}: ${more(keyed.wall, bare.wall)} wall, ${more(keyed.cpu, bare.cpu)} CPU (all ${METRIC_KEYS.length} with keys against without)`);
 	}
 	await warehouse.close();
 } finally {

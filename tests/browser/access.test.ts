@@ -43,7 +43,7 @@ interface Row {
 const ALL = ROLES;
 const ANALYSTS: Role[] = ['analyst', 'admin'];
 const MATRIX: Row[] = [
-	...['/', '/need', '/response', '/escalation', '/meetings', '/audits', '/data', '/metrics/re_referrals_12m_pct', '/account', '/settings/priorities', '/settings/benchmarks'].map(
+	...['/', '/need', '/response', '/escalation', '/meetings', '/audits', '/data', '/about/counts', '/metrics/re_referrals_12m_pct', '/account', '/settings/priorities', '/settings/benchmarks'].map(
 		(route): Row => ({ method: 'GET', route, allowed: ALL, ok: 200, nobody: 303 })
 	),
 	{ method: 'GET', route: '/data/import', allowed: ANALYSTS, ok: 200, nobody: 303 },

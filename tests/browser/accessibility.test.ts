@@ -15,6 +15,7 @@ export const PAGES: [string, Role | null][] = [
 	['/audits', 'viewer'],
 	['/metrics/re_referrals_12m_pct', 'viewer'],
 	['/data', 'viewer'],
+	['/about/counts', 'viewer'],
 	['/account', 'viewer'],
 	['/settings/priorities', 'lead'],
 	['/settings/benchmarks', 'analyst'],

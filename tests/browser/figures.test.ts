@@ -66,16 +66,12 @@ async function shownThreshold(): Promise<number> {
 }
 
 /**
- * Headline figures that a page holds to a table shown beside them (present/escalation.ts,
- * present/audits.ts, present/need.ts, present/meetings.ts): shown as `c` when that table had to suppress a count
- * they would give away, whatever their own counts.
+ * Headline figures that a page holds to a table shown beside them (present/need.ts,
+ * present/meetings.ts): shown as `c` when that table had to suppress a count they would give
+ * away, whatever their own counts. Escalation's and Audits' headlines are never held: they are
+ * the metrics' own figures, as the API gives them, and their tables are protected against them.
  */
 const HELD_TO_A_TABLE: Partial<Record<MetricKey, string>> = {
-	escalations_per_100_referrals: 'held to the tables of escalations raised',
-	escalations_stage3_pct: 'held to the table by stage',
-	escalations_agreed_pct: 'held to the tables of outcomes',
-	audits_good_or_better_pct: 'held to the table of grades by month',
-	audit_actions_on_time_pct: 'held to the table of actions due',
 	multi_agency_children_pct: 'withheld beside the table of agencies sharing children and the children by number of agencies',
 	children_known_3plus_agencies: 'withheld beside the table of agencies sharing children and the children by number of agencies',
 	contact_conversion_pct: 'held to the tables of contacts by outcome, with the contact counts beside them',

@@ -140,6 +140,7 @@ export async function startBuiltServer(db: string, port: number, env: Record<str
 }
 
 let server: ChildProcess | undefined;
+let keepAlive: ReturnType<typeof setInterval> | undefined;
 let work: string | undefined;
 
 export async function setup(project: TestProject): Promise<void> {
@@ -164,9 +165,16 @@ export async function setup(project: TestProject): Promise<void> {
 	project.provide('cliWarehouse', cliWarehouse);
 	project.provide('warehouse', db);
 	project.provide('serverPid', server.pid!);
+	// The shared sessions are signed in once, here; a test file may first use one 30 minutes
+	// later on a busy machine, past the idle limit. A light request every 5 minutes keeps each alive.
+	keepAlive = setInterval(() => {
+		for (const cookie of Object.values(sessions)) void fetch(`${baseURL}/account`, { headers: { cookie }, redirect: 'manual' }).catch(() => {});
+	}, 5 * 60_000);
+	keepAlive.unref();
 }
 
 export async function teardown(): Promise<void> {
+	clearInterval(keepAlive);
 	server?.kill();
 	if (work) rmSync(work, { recursive: true, force: true });
 }

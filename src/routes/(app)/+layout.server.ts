@@ -8,7 +8,8 @@ import type { LayoutServerLoad } from './$types';
 /**
  * Every dashboard page: the filters from the URL, checked against the warehouse's own areas
  * and agencies (a bad one is a 400 with its reason), the options of the filter bar, and the
- * disclosure threshold in force (counts from 1 to it are shown as c). Custom dates are
+ * disclosure threshold in force (counts from 1 to it are shown as c) and whether counts are
+ * slightly adjusted (the cell key method, rule 7: not in the unsuppressed view). Custom dates are
  * offered and accepted only in an analyst's unsuppressed view; anyone else's is a 400 naming
  * the fixed periods.
  */
@@ -28,6 +29,8 @@ export const load: LayoutServerLoad = async ({ url, locals }) => {
 		demo: isDemo(),
 		filters: { ...filters, search: filterSearch(filters), customDates },
 		options,
-		threshold: serverPolicy().threshold
+		threshold: serverPolicy().threshold,
+		// Rule 7: whether this person's counts are perturbed by their cell keys (the footnote says so).
+		adjusted: requestPolicy(locals).cellKey === true
 	};
 };

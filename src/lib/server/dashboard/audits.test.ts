@@ -2,7 +2,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { action, audit, expectMetric, extract, K1, K2, K3 } from '../metrics/test-fixtures.ts';
 import { createTestWarehouse, type TestWarehouse } from '../metrics/test-helpers.ts';
+import { cellKeySum } from '../disclosure/index.ts';
 import type { CountTable } from '../disclosure/types.ts';
+import { query } from '../warehouse/warehouse.ts';
 import { auditsPage } from './audits.ts';
 
 const Q2 = { from: '2024-04-01', to: '2024-06-30' };
@@ -107,6 +109,31 @@ describe('auditsPage', () => {
 			rowTotals: true,
 			columnTotals: true
 		});
+	});
+
+	it('each count with its cell key; the headlines\' counts keyed as the tables\' figures that count the same rows', async () => {
+		const keyOf = async (table: string, column: string, ids: string[]) =>
+			(await t.warehouse.read((conn) => query<{ k: number }>(conn, `SELECT CAST(sum(d_record_key) % 256 AS INTEGER) AS k FROM ${table} WHERE ${column} IN (${ids.map((i) => `'${i}'`).join(', ')})`)))[0].k;
+		const page = await auditsPage(t.warehouse, Q2);
+		const all = (keys: (number | null)[][] | undefined) => cellKeySum((keys ?? []).flat());
+		const columns = (keys: (number | null)[][] | undefined, cs: number[]) => cellKeySum((keys ?? []).flatMap((row) => cs.map((c) => row[c])));
+		const f = page.figures;
+		// Audits: au1 (good), au2 (requires improvement), au3 (outstanding).
+		expect(f.audits_good_or_better_pct.keys?.denominator).toBe(await keyOf('audits', 'audit_id', ['au1', 'au2', 'au3']));
+		for (const table of [page.gradesByMonth, page.gradesByTheme]) expect(all(table?.keys)).toBe(f.audits_good_or_better_pct.keys?.denominator);
+		expect(f.audits_good_or_better_pct.keys?.numerator).toBe(await keyOf('audits', 'audit_id', ['au1', 'au3']));
+		expect(columns(page.gradesByMonth?.keys, [0, 1])).toBe(f.audits_good_or_better_pct.keys?.numerator);
+		// Actions due: ac1 to ac4; on time: ac1, ac4.
+		expect(all(page.actions.keys)).toBe(f.audit_actions_on_time_pct.keys?.denominator);
+		expect(f.audit_actions_on_time_pct.keys?.denominator).toBe(await keyOf('audit_actions', 'action_id', ['ac1', 'ac2', 'ac3', 'ac4']));
+		expect(columns(page.actions.keys, [0])).toBe(await keyOf('audit_actions', 'action_id', ['ac1', 'ac4']));
+		expect(columns(page.actions.keys, [0])).toBe(f.audit_actions_on_time_pct.keys?.numerator);
+		// Findings: information sharing × POL is two findings of au1 and au2, one of them good.
+		const [r, c] = [page.findings.findings.rows.indexOf('information_sharing'), page.findings.findings.columns.indexOf('POL')];
+		const finding = async (where: string) =>
+			(await t.warehouse.read((conn) => query<{ k: number }>(conn, `SELECT CAST(sum(d_record_key) % 256 AS INTEGER) AS k FROM audit_findings WHERE agency_code = 'POL' AND criterion = 'information_sharing' AND ${where}`)))[0].k;
+		expect(page.findings.findings.keys?.[r][c]).toBe(await finding(`audit_id IN ('au1', 'au2')`));
+		expect(page.findings.goodOrBetter.keys?.[r][c]).toBe(await finding(`audit_id = 'au1'`));
 	});
 
 	it('under an agency filter: its findings and actions; overall grades not applicable', async () => {

@@ -6,6 +6,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateDemo } from '../demo/generate.ts';
 import type { CountTable } from '../disclosure/types.ts';
@@ -22,6 +23,22 @@ import { needPage, NEED_DIMENSIONS } from './need.ts';
 import { overviewPage } from './overview.ts';
 import { resolvePeriod, type ResolvedPeriod } from './period.ts';
 import { responsePage } from './response.ts';
+import { meetingsPage } from './meetings.ts';
+import { driftPanel } from './drift.ts';
+import { metricInfo } from './metrics.ts';
+import { computeMetrics } from '../metrics/compute.ts';
+import { policyFrom, suppressGroups, suppressMetricSet } from '../disclosure/index.ts';
+import type { DisclosurePolicy } from '../disclosure/types.ts';
+import type { DashboardQuery } from './query.ts';
+import { presentAudits } from '../present/audits.ts';
+import { presentData } from '../present/data.ts';
+import { presentDrift } from '../present/drift.ts';
+import { presentEscalation } from '../present/escalation.ts';
+import { presentMeetings } from '../present/meetings.ts';
+import { parseBreakdowns, presentMetric } from '../present/metric.ts';
+import { presentNeed } from '../present/need.ts';
+import { presentOverview } from '../present/overview.ts';
+import { presentResponse } from '../present/response.ts';
 
 const END = '2025-03-31';
 
@@ -192,5 +209,117 @@ describe('over the demo partnership', () => {
 		expect(page.freshness.length).toBeGreaterThan(10);
 		expect(page.freshness.every((f) => f.supplied_by === 'partnership' && f.extracted_on === '2025-04-04')).toBe(true);
 		expect(page.freshness.find((f) => f.table === 'contacts')?.latest_event_on).toBe(END);
+	});
+
+	// Under a deployment's policy every shown count is perturbed by its own cell key: none may reach disclosure control without one.
+	const pages: Record<string, (q: DashboardQuery, policy: DisclosurePolicy) => Promise<unknown>> = {
+		need: async (q, policy) => presentNeed(await needPage(warehouse, q), policy),
+		response: async (q, policy) => presentResponse(await responsePage(warehouse, q), policy),
+		escalation: async (q, policy) => presentEscalation(await escalationPage(warehouse, q), policy, { benchmarks: [], agencies: options.agencies }),
+		meetings: async (q, policy) => presentMeetings(await meetingsPage(warehouse, q), policy, { benchmarks: [], agencies: options.agencies }),
+		audits: async (q, policy) => presentAudits(await auditsPage(warehouse, q), policy, { benchmarks: [], agencies: options.agencies }),
+		metrics: async (q, policy) => {
+			const out = [];
+			for (const key of METRIC_KEYS) {
+				const by = parseBreakdowns(metricInfo(key), [], { area: q.area ?? null, agency: q.agency ?? null });
+				out.push(presentMetric(await metricPage(warehouse, key, q, { by: by.shown }), policy, by));
+			}
+			return out;
+		},
+		api: async (query, policy) => {
+			const q = { from: query.from, to: query.to, area: query.area, agency: query.agency };
+			const whole = await computeMetrics(warehouse, q);
+			if (whole.by !== null) throw new Error('expected the whole');
+			const out: unknown[] = [suppressMetricSet(whole.metrics, policy)];
+			for (const by of ['area', 'agency', 'sector', 'concern', 'month'] as const) {
+				const grouped = await computeMetrics(warehouse, { ...q, by });
+				if (grouped.by === null) throw new Error('expected groups');
+				out.push(suppressGroups(grouped, whole, policy));
+			}
+			return out;
+		},
+		overview: async (_q, policy) => presentOverview(await overviewPage(warehouse, { today: '2025-04-05' }), policy),
+		drift: async (_q, policy) => {
+			const drift = await driftPanel(warehouse, { today: '2025-04-05' });
+			return drift && presentDrift(drift, policy);
+		},
+		data: async (_q, policy) => presentData(await dataPage(warehouse), policy)
+	};
+	it.each(Object.keys(pages))("%s under a deployment's policy (the cell key method): every count shown with its own cell key", async (name) => {
+		for (const policy of [policyFrom({}), policyFrom({ profile: 'publication' })]) {
+			expect(policy.cellKey).toBe(true);
+			for (const filters of [{}, { area: options.areas[0].code }]) {
+				expectJson(await pages[name]({ ...period, area: null, agency: null, ...filters }, policy));
+			}
+		}
+	});
+
+	it('consistency under the cell key method: the same rows give the same shown count, however they were reached (fast-check over filters)', async () => {
+		const policy = policyFrom({});
+		const area = options.areas[0].code;
+		const agency = options.agencies.find((a) => a.sector === 'police')!.code;
+		// Counts whose rows a month, an area or an agency picks out alike, from every kind of metric.
+		const COUNTS = [
+			['referrals_per_10k', 'numerator'],
+			['contacts_per_10k', 'numerator'],
+			['referral_decision_1wd_pct', 'denominator'],
+			['re_referrals_12m_pct', 'numerator'],
+			['escalations_per_100_referrals', 'numerator']
+		] as const;
+		const monthEnd = (m: string) => new Date(Date.UTC(Number(m.slice(0, 4)), Number(m.slice(5, 7)), 0)).toISOString().slice(0, 10);
+		// The financial year 2024-25 of the demo (it ends on 31 March 2025).
+		const year = { from: '2024-04-01', to: '2025-03-31' };
+		const months = [...Array(12).keys()].map((i) => new Date(Date.UTC(2024, 3 + i, 1)).toISOString().slice(0, 7));
+		let compared = 0;
+		await fc.assert(
+			fc.asyncProperty(fc.constantFrom(...months), fc.constantFrom<{ area: string | null; agency: string | null }>({ area: null, agency: null }, { area, agency: null }, { area: null, agency }), async (month, f) => {
+				const alone = await computeMetrics(warehouse, { from: `${month}-01`, to: monthEnd(month), ...f });
+				const again = await computeMetrics(warehouse, { from: `${month}-01`, to: monthEnd(month), ...f });
+				const whole = await computeMetrics(warehouse, { ...year, ...f });
+				const byMonth = await computeMetrics(warehouse, { ...year, ...f, by: 'month' });
+				if (alone.by !== null || again.by !== null || whole.by !== null || byMonth.by !== 'month') throw new Error('unexpected shapes');
+				const shownAlone = suppressMetricSet(alone.metrics, policy);
+				// The same view twice: the same figures.
+				expect(suppressMetricSet(again.metrics, policy)).toEqual(shownAlone);
+				// The month as the period, and the month's point of the year's chart.
+				const point = suppressGroups(byMonth, whole, policy).groups.find((g) => g.group === month)!;
+				for (const [key, field] of COUNTS) {
+					const a = shownAlone[key][field];
+					const b = point.metrics[key][field];
+					if (a.symbol === null && b.symbol === null) {
+						expect(b.value, `${key} ${field} ${month} ${JSON.stringify(f)}`).toBe(a.value);
+						compared++;
+					}
+				}
+				// One agency reached by its filter, and as its group of the breakdown by agency.
+				if (f.agency === null && f.area === null) {
+					const byAgency = await computeMetrics(warehouse, { from: `${month}-01`, to: monthEnd(month), by: 'agency' });
+					const filtered = await computeMetrics(warehouse, { from: `${month}-01`, to: monthEnd(month), agency });
+					if (byAgency.by !== 'agency' || filtered.by !== null) throw new Error('unexpected shapes');
+					const group = suppressGroups(byAgency, alone, policy).groups.find((g) => g.group === agency);
+					const alone2 = suppressMetricSet(filtered.metrics, policy);
+					for (const key of ['escalations_per_100_referrals', 'info_request_on_time_pct'] as const) {
+						const a = alone2[key].numerator;
+						const b = group?.metrics[key].numerator;
+						if (b && a.symbol === null && b.symbol === null) expect(b.value, `${key} ${agency} ${month}`).toBe(a.value);
+					}
+				}
+			}),
+			{ numRuns: 8, seed: 42 }
+		);
+		expect(compared).toBeGreaterThan(20);
+	});
+
+	it("the partnership's contacts and referrals on Local need are the same numbers as on their metrics' pages", async () => {
+		const policy = policyFrom({});
+		const q = { ...period, area: null, agency: null };
+		const need = presentNeed(await needPage(warehouse, q), policy);
+		for (const key of ['contacts_per_10k', 'referrals_per_10k'] as const) {
+			const by = parseBreakdowns(metricInfo(key), [], { area: null, agency: null });
+			const metric = presentMetric(await metricPage(warehouse, key, q, { by: by.shown }), policy, by);
+			const onNeed = key === 'contacts_per_10k' ? need.totals.contacts : need.totals.referrals;
+			expect(onNeed.numerator, key).toEqual(metric.figure.numerator);
+			expect(onNeed.numerator.symbol).toBeNull();
+		}
 	});
 });

@@ -2,6 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { escalation, expectMetric, extract, K1, K2, K3, K6, referral } from '../metrics/test-fixtures.ts';
 import { createTestWarehouse, type TestWarehouse } from '../metrics/test-helpers.ts';
+import { cellKeySum } from '../disclosure/index.ts';
 import { query } from '../warehouse/warehouse.ts';
 import { AGREED_COLUMNS, escalationPage, OUTCOMES, RESOLUTION_BINS } from './escalation.ts';
 
@@ -152,6 +153,32 @@ describe('escalationPage', () => {
 		expect(columnTotals(c).reduce((a, n) => a + n, 0)).toBe(m.denominator);
 		expect(AGREED_COLUMNS.reduce((a, j) => a + columnTotals(c)[j], 0)).toBe(m.numerator);
 		expect(page.resolutionDays.counts.reduce((a, row) => a + (row[0] ?? 0), 0)).toBe(m.denominator);
+	});
+
+	it('each count with its cell key: the pairs\' outcomes too; a figure counting the same rows as a headline has its key', async () => {
+		const keyOf = async (ids: string[]) =>
+			ids.length === 0
+				? 0
+				: (await t.warehouse.read((conn) => query<{ k: number }>(conn, `SELECT CAST(sum(d_record_key) % 256 AS INTEGER) AS k FROM escalations WHERE escalation_id IN (${ids.map((i) => `'${i}'`).join(', ')})`)))[0].k;
+		const page = await escalationPage(t.warehouse, APRIL);
+		// CSC → POL: e3 withdrawn; POL → CSC: e1, e8 agreed; POL → HLT: e4 unresolved; POL → SCH: e7 plan changed.
+		expect(page.outcomeByPair.table.keys).toEqual([
+			[0, 0, await keyOf(['e3']), 0],
+			[await keyOf(['e1', 'e8']), 0, 0, 0],
+			[0, 0, 0, await keyOf(['e4'])],
+			[0, await keyOf(['e7']), 0, 0]
+		]);
+		const all = (keys: (number | null)[][] | undefined) => cellKeySum((keys ?? []).flat());
+		const columns = (keys: (number | null)[][] | undefined, cs: number[]) => cellKeySum((keys ?? []).flatMap((row) => cs.map((c) => row[c])));
+		const f = page.figures;
+		// Raised: e1, e2, e3, e7; stage 3 or 4: e1, e7; closed: e1, e3, e4, e7, e8; agreed or plan changed: e1, e7, e8.
+		expect(f.escalations_per_100_referrals.keys?.numerator).toBe(await keyOf(['e1', 'e2', 'e3', 'e7']));
+		for (const table of [page.stageByCategory, page.between]) expect(all(table.keys)).toBe(f.escalations_per_100_referrals.keys?.numerator);
+		expect(columns(page.stageByCategory.keys, [2, 3])).toBe(f.escalations_stage3_pct.keys?.numerator);
+		expect(f.escalations_agreed_pct.keys?.denominator).toBe(await keyOf(['e1', 'e3', 'e4', 'e7', 'e8']));
+		for (const table of [page.outcomeByCategory, page.outcomeByPair.table, page.resolutionDays]) expect(all(table.keys)).toBe(f.escalations_agreed_pct.keys?.denominator);
+		expect(f.escalations_agreed_pct.keys?.numerator).toBe(await keyOf(['e1', 'e7', 'e8']));
+		for (const table of [page.outcomeByCategory, page.outcomeByPair.table]) expect(columns(table.keys, [...AGREED_COLUMNS])).toBe(f.escalations_agreed_pct.keys?.numerator);
 	});
 
 	it('under an area filter: escalations about the area\'s children', async () => {

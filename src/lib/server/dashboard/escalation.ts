@@ -6,7 +6,8 @@
  * (`MetricSql.rows`: raised in the period, or closed in it for the time to close and the
  * outcomes), so under an agency or sector filter they hold the escalations that agency raised
  * or received. The outcomes counted as agreed are `escalations_agreed_pct`'s own
- * (`AGREED_OUTCOMES`).
+ * (`AGREED_OUTCOMES`). Every count carries its cell key from the same query (`crossCount`:
+ * the sum of its escalations' record keys, modulo 256), for the cell key method.
  */
 import type { CountTable } from '../disclosure/types.ts';
 import type { MetricSet } from '../metrics/compute.ts';
@@ -78,7 +79,7 @@ export interface EscalationData extends PageScope {
 	 * The same escalations by agency pair (rows, `pairs[i]` for row i: each pair with any,
 	 * ordered by the agency raising, then the agency raised with) and outcome (columns:
 	 * `OUTCOMES`). Row and column totals shown; the column totals and grand total are
-	 * `outcomeByCategory`'s.
+	 * `outcomeByCategory`'s. Each cell with its cell key, as `crossCount` gives every count.
 	 */
 	outcomeByPair: { table: CountTable; pairs: AgencyPair[] };
 }
@@ -134,6 +135,7 @@ async function escalationPageIn(warehouse: Warehouse, query: DashboardQuery): Pr
 				rows: pairCells.map((r) => `${r.row} → ${r.column}`),
 				columns: [...OUTCOMES],
 				counts: pairCells.map((r) => OUTCOMES.map((o) => r[o])),
+				keys: pairCells.map((r) => OUTCOMES.map((o) => r[`${o}__key`])),
 				rowTotals: true,
 				columnTotals: true
 			},

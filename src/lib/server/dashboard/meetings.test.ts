@@ -20,12 +20,16 @@
  *   all invited [2, 5, 2, 3] = 12, attended [1, 4, 1, 2] = 8
  * So partner attendance at child protection meetings is 8 of 12, at ICPCs 4 of 5, and
  * reports were submitted for 4 of the 7 invitations to conferences (ICPC 5 + RCPC 2).
+ * Each count carries its cell key (the sum of its invitations' record keys, modulo 256), and
+ * the tables' totals' keys are the metrics' own.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { computeMetrics, type MetricSet } from '../metrics/compute.ts';
 import { attendance, expectMetric, extract, groupsOf, K1, K2, K3, K6, meeting, metricsOf } from '../metrics/test-fixtures.ts';
 import { createTestWarehouse, type TestWarehouse } from '../metrics/test-helpers.ts';
+import { cellKeySum } from '../disclosure/index.ts';
 import type { CountTable } from '../disclosure/types.ts';
+import { query } from '../warehouse/warehouse.ts';
 import { meetingsPage, sectorTable, type MeetingsData } from './meetings.ts';
 import type { DashboardQuery } from './query.ts';
 
@@ -76,12 +80,18 @@ const rowSum = (t: CountTable, r: number) => t.counts[r].reduce<number>((a, n) =
 const conferences = (t: CountTable) => column(t, 'icpc') + column(t, 'rcpc');
 const conferencesOf = (t: CountTable, r: number) => (t.counts[r][1] ?? 0) + (t.counts[r][2] ?? 0);
 
-/** The tables' totals are the metrics' numerators and denominators. */
+/** The cell key of a sum of a table's cells: the sum of their keys. */
+const keyOf = (t: CountTable, columns: string[] = t.columns) => cellKeySum(t.keys!.flatMap((row) => columns.map((c) => row[t.columns.indexOf(c)])));
+
+/** The tables' totals are the metrics' numerators and denominators, and their keys the metrics' keys (the same rows). */
 function expectHeldTo(page: MeetingsData, m: Pick<MetricSet, 'cp_meeting_partner_attendance_pct' | 'icpc_partner_attendance_pct' | 'conference_reports_pct'>): void {
 	const { invited, attended, reports } = page.byAgency;
 	expect([m.cp_meeting_partner_attendance_pct.numerator, m.cp_meeting_partner_attendance_pct.denominator]).toEqual([total(attended), total(invited)]);
 	expect([m.icpc_partner_attendance_pct.numerator, m.icpc_partner_attendance_pct.denominator]).toEqual([column(attended, 'icpc'), column(invited, 'icpc')]);
 	expect([m.conference_reports_pct.numerator, m.conference_reports_pct.denominator]).toEqual([total(reports), conferences(invited)]);
+	expect(m.cp_meeting_partner_attendance_pct.keys).toMatchObject({ numerator: keyOf(attended), denominator: keyOf(invited) });
+	expect(m.icpc_partner_attendance_pct.keys).toMatchObject({ numerator: keyOf(attended, ['icpc']), denominator: keyOf(invited, ['icpc']) });
+	expect(m.conference_reports_pct.keys).toMatchObject({ numerator: keyOf(reports), denominator: keyOf(invited, ['icpc', 'rcpc']) });
 }
 
 describe('meetingsPage', () => {
@@ -111,6 +121,30 @@ describe('meetingsPage', () => {
 		expect(sectorOf).toEqual({ HLT: 'health', POL: 'police', SCH: 'education' });
 	});
 
+	it('each count\'s cell key: the sum of its invitations\' record keys', async () => {
+		const { byAgency } = await meetingsPage(t.warehouse, APRIL);
+		const keyOfRows = async (rows: [string, string][]) =>
+			rows.length === 0
+				? 0
+				: (
+						await t.warehouse.read((conn) =>
+							query<{ k: number }>(
+								conn,
+								`SELECT CAST(sum(d_record_key) % 256 AS INTEGER) AS k FROM meeting_attendance WHERE (meeting_id, agency_code) IN (${rows.map(([m, a]) => `('${m}', '${a}')`).join(', ')})`
+							)
+						)
+					)[0].k;
+		// Rows HLT, POL, SCH; columns strategy discussion, ICPC, RCPC, core group.
+		expect(byAgency.invited.keys).toEqual([
+			[await keyOfRows([['m1', 'HLT']]), await keyOfRows([['m2', 'HLT'], ['m7', 'HLT']]), 0, await keyOfRows([['m4', 'HLT']])],
+			[await keyOfRows([['m1', 'POL']]), await keyOfRows([['m2', 'POL'], ['m7', 'POL']]), await keyOfRows([['m3', 'POL']]), await keyOfRows([['m4', 'POL']])],
+			[0, await keyOfRows([['m2', 'SCH']]), await keyOfRows([['m3', 'SCH']]), await keyOfRows([['m4', 'SCH']])]
+		]);
+		expect(byAgency.attended.keys![0]).toEqual([0, await keyOfRows([['m2', 'HLT'], ['m7', 'HLT']]), 0, await keyOfRows([['m4', 'HLT']])]);
+		expect(byAgency.reports.keys![1]).toEqual([0, await keyOfRows([['m2', 'POL'], ['m7', 'POL']]), 0, 0]);
+		expect(byAgency.invited.keys!.flat().some((k) => k !== 0)).toBe(true);
+	});
+
 	it('the totals are the metrics\' numerators and denominators: whole, by agency, by sector, by month', async () => {
 		const page = await meetingsPage(t.warehouse, APRIL);
 		expectHeldTo(page, await metrics(APRIL));
@@ -121,6 +155,7 @@ describe('meetingsPage', () => {
 			expect([m.cp_meeting_partner_attendance_pct.numerator, m.cp_meeting_partner_attendance_pct.denominator], agency).toEqual([rowSum(attended, r), rowSum(invited, r)]);
 			expect([m.icpc_partner_attendance_pct.numerator, m.icpc_partner_attendance_pct.denominator], agency).toEqual([attended.counts[r][1], invited.counts[r][1]]);
 			expect([m.conference_reports_pct.numerator, m.conference_reports_pct.denominator], agency).toEqual([rowSum(reports, r), conferencesOf(invited, r)]);
+			expect(m.cp_meeting_partner_attendance_pct.keys, agency).toMatchObject({ numerator: cellKeySum(attended.keys![r]), denominator: cellKeySum(invited.keys![r]) });
 		});
 		// Agencies with no partner invitation (CSC, VOL) have none in the metric either.
 		for (const agency of ['CSC', 'VOL']) expect(byAgency.get(agency)?.cp_meeting_partner_attendance_pct.denominator ?? 0).toBe(0);
@@ -133,6 +168,8 @@ describe('meetingsPage', () => {
 			const m = bySector.get(sector)!;
 			expect([m.cp_meeting_partner_attendance_pct.numerator, m.cp_meeting_partner_attendance_pct.denominator], sector).toEqual([rowSum(sAttended, r), rowSum(sInvited, r)]);
 			expect([m.conference_reports_pct.numerator, m.conference_reports_pct.denominator], sector).toEqual([rowSum(sReports, r), conferencesOf(sInvited, r)]);
+			// A sector's keys: its agencies' added, the metric's own for the same rows.
+			expect(m.cp_meeting_partner_attendance_pct.keys, sector).toMatchObject({ numerator: cellKeySum(sAttended.keys![r]), denominator: cellKeySum(sInvited.keys![r]) });
 		});
 	});
 
@@ -186,5 +223,21 @@ describe('sectorTable', () => {
 			columnTotals: true
 		});
 		expect(() => sectorTable(t, { A: 'health' })).toThrow(/no sector given for agency B/);
+	});
+
+	it('a sector\'s cell key is the sum of its agencies\' (modulo 256)', () => {
+		const t: CountTable = {
+			rows: ['A', 'B', 'C', 'D'],
+			columns: ['x', 'y'],
+			counts: [[1, 2], [3, 4], [5, 6], [7, 8]],
+			keys: [[200, 1], [3, 4], [5, 6], [100, 0]],
+			rowTotals: true,
+			columnTotals: true
+		};
+		expect(sectorTable(t, { A: 'health', B: 'unknown', C: 'police', D: 'health' })).toMatchObject({
+			rows: ['police', 'health', 'unknown'],
+			counts: [[5, 6], [8, 10], [3, 4]],
+			keys: [[5, 6], [44, 1], [3, 4]]
+		});
 	});
 });

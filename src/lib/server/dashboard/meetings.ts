@@ -9,7 +9,14 @@
  * invitation (`PARTNER_INVITATION`), with the metrics' own measures (`ATTENDED`,
  * `REPORT_SUBMITTED`), all exported beside the metrics' definitions: the rule is written
  * once. The tests hold the tables' totals to the metrics' numerators and denominators.
+ *
+ * Every count of the tables carries its cell key (rule 7, `CountTable.keys`, from the same
+ * query: `crossCount`'s sum of the invitations' record keys modulo 256), so that each is shown
+ * perturbed by its own key; a sum of cells (a total, a sector) has the sum of their keys,
+ * which for the tables' totals are the metrics' own keys (the same rows: the tests hold them
+ * to it).
  */
+import { cellKeySum } from '../disclosure/index.ts';
 import type { CountTable } from '../disclosure/types.ts';
 import type { MetricSet } from '../metrics/compute.ts';
 import {
@@ -91,7 +98,8 @@ export const NO_SECTOR = 'unknown';
 
 /**
  * A table by agency summed by the agencies' sectors (rows: the sectors with any agency, in
- * the code list's order, an agency with no sector last), with the same columns and totals.
+ * the code list's order, an agency with no sector last), with the same columns and totals;
+ * each sum's cell key the sum of its agencies' keys (where the table has keys).
  */
 export function sectorTable(byAgency: CountTable, sectorOf: Readonly<Record<string, string>>): CountTable {
 	const sectorOfRow = byAgency.rows.map((agency) => {
@@ -103,7 +111,11 @@ export function sectorTable(byAgency: CountTable, sectorOf: Readonly<Record<stri
 	const rows = [...new Set(sectorOfRow)].sort((a, b) => rank(order, a) - rank(order, b) || a.localeCompare(b));
 	const counts = rows.map(() => byAgency.columns.map(() => 0));
 	byAgency.counts.forEach((row, r) => row.forEach((n, c) => (counts[rows.indexOf(sectorOfRow[r])][c] += n ?? 0)));
-	return { rows, columns: [...byAgency.columns], counts, rowTotals: byAgency.rowTotals, columnTotals: byAgency.columnTotals };
+	const keyed = byAgency.keys;
+	const keys = keyed
+		? rows.map((sector) => byAgency.columns.map((_, c) => cellKeySum(byAgency.rows.flatMap((_, r) => (sectorOfRow[r] === sector ? [keyed[r][c]] : [])))))
+		: null;
+	return { rows, columns: [...byAgency.columns], counts, ...(keys ? { keys } : {}), rowTotals: byAgency.rowTotals, columnTotals: byAgency.columnTotals };
 }
 
 function rank(order: readonly string[], s: string): number {

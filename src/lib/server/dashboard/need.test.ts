@@ -10,9 +10,32 @@ import { attendance, contact, expectMetric, extract, groupsOf, K1, K2, K3, K4, K
 import { createTestWarehouse, type TestWarehouse } from '../metrics/test-helpers.ts';
 import type { CountTable } from '../disclosure/types.ts';
 import { linkageReport } from '../linkage/linkage.ts';
-import { needPage } from './need.ts';
+import { query, type Warehouse } from '../warehouse/warehouse.ts';
+import { needPage, type NeedData } from './need.ts';
 
 const Q2 = { from: '2024-04-01', to: '2024-06-30' };
+
+/** Every child's child key (rule 7), as stored with its rows. */
+async function childKeys(w: Warehouse): Promise<Map<string, number>> {
+	const rows = await w.read((conn) =>
+		query<{ child_id: string; key: number }>(
+			conn,
+			`SELECT DISTINCT child_id, d_child_key AS key FROM (
+				SELECT child_id, d_child_key FROM contacts UNION ALL SELECT child_id, d_child_key FROM referrals
+				UNION ALL SELECT child_id, d_child_key FROM info_requests UNION ALL SELECT child_id, d_child_key FROM meetings
+			) WHERE child_id IS NOT NULL`
+		)
+	);
+	const keys = new Map(rows.map((r) => [r.child_id, Number(r.key)]));
+	if (keys.size !== rows.length) throw new Error('a child with two child keys');
+	return keys;
+}
+
+/** The cell key of some children: their child keys added, modulo 256. */
+const keyOfChildren = (keys: Map<string, number>, children: readonly string[]) => children.reduce((a, c) => (a + keys.get(c)!) % 256, 0);
+
+/** Children by number of agencies without their keys (as `cli linkage` reports them). */
+const countsOnly = (byCount: NeedData['multiAgency']['byCount']) => byCount.map(({ agencies, children }) => ({ agencies, children }));
 
 const DATA = extract({
 	contacts: [
@@ -146,14 +169,38 @@ describe('needPage', () => {
 	it('children by number of agencies: the figure\'s children, as cli linkage counts them', async () => {
 		const { multiAgency } = await needPage(t.warehouse, Q2);
 		// K3, K4, K5 one agency each; K2 two (POL, CSC); K1 three (POL, CSC, HLT).
+		const keys = await childKeys(t.warehouse);
 		expect(multiAgency.byCount).toEqual([
-			{ agencies: '1', children: 3 },
-			{ agencies: '2', children: 1 },
-			{ agencies: '3', children: 1 },
-			{ agencies: '4+', children: 0 }
+			{ agencies: '1', children: 3, key: keyOfChildren(keys, [K3, K4, K5]) },
+			{ agencies: '2', children: 1, key: keyOfChildren(keys, [K2]) },
+			{ agencies: '3', children: 1, key: keyOfChildren(keys, [K1]) },
+			{ agencies: '4+', children: 0, key: 0 }
 		]);
 		expectMetric(multiAgency.threePlus, { value: 1, numerator: null, denominator: null });
-		expect((await linkageReport(t.warehouse, Q2)).children_by_agency_count).toEqual(multiAgency.byCount);
+		expect((await linkageReport(t.warehouse, Q2)).children_by_agency_count).toEqual(countsOnly(multiAgency.byCount));
+	});
+
+	it('the groups\' cell keys add up to the figures\' keys, and the overlap\'s cells carry their children\'s keys', async () => {
+		for (const filters of [{}, { area: 'A1' }, { agency: 'POL' }]) {
+			const { multiAgency: m } = await needPage(t.warehouse, { ...Q2, ...filters });
+			const label = JSON.stringify(filters);
+			const [one, two, three, four] = m.byCount.map((g) => g.key!);
+			for (const k of [one, two, three, four]) expect(Number.isInteger(k) && k >= 0 && k < 256, label).toBe(true);
+			expect([(one + two + three + four) % 256, (two + three + four) % 256, (three + four) % 256], label).toEqual([
+				m.figure.keys?.denominator,
+				m.figure.keys?.numerator,
+				m.threePlus.keys?.value
+			]);
+		}
+		// K1: CSC, HLT, POL; K2: CSC, POL; K3: SCH; K4: POL; K5: HLT.
+		const keys = await childKeys(t.warehouse);
+		const { overlap } = (await needPage(t.warehouse, Q2)).multiAgency;
+		expect(overlap.keys).toEqual([
+			[keyOfChildren(keys, [K1, K2]), keyOfChildren(keys, [K1]), keyOfChildren(keys, [K1, K2]), 0],
+			[keyOfChildren(keys, [K1]), keyOfChildren(keys, [K1, K5]), keyOfChildren(keys, [K1]), 0],
+			[keyOfChildren(keys, [K1, K2]), keyOfChildren(keys, [K1]), keyOfChildren(keys, [K1, K2, K4]), 0],
+			[0, 0, 0, keyOfChildren(keys, [K3])]
+		]);
 	});
 
 	it('contacts by outcome, by source sector and by agency', async () => {
@@ -274,9 +321,12 @@ describe('needPage: children known to four agencies or more', () => {
 	it('five agencies and four both count as 4+', async () => {
 		const { multiAgency } = await needPage(t.warehouse, Q2);
 		expect(multiAgency.byCount.map((g) => g.children)).toEqual([1, 1, 0, 2]);
+		// K6 one agency; K3 two; K1 (five) and K2 (four) 4+.
+		const keys = await childKeys(t.warehouse);
+		expect(multiAgency.byCount.map((g) => g.key)).toEqual([keyOfChildren(keys, [K6]), keyOfChildren(keys, [K3]), 0, keyOfChildren(keys, [K1, K2])]);
 		expectMetric(multiAgency.figure, { value: 75, numerator: 3, denominator: 4 });
 		expectMetric(multiAgency.threePlus, { value: 2, numerator: null, denominator: null });
-		expect((await linkageReport(t.warehouse, Q2)).children_by_agency_count).toEqual(multiAgency.byCount);
+		expect((await linkageReport(t.warehouse, Q2)).children_by_agency_count).toEqual(countsOnly(multiAgency.byCount));
 	});
 
 	it('under an agency filter, only the rows that agency\'s filter keeps', async () => {

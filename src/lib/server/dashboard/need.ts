@@ -15,7 +15,11 @@
  * - Children by number of involved agencies (1, 2, 3, 4+) are the differences of
  *   `involvedChildren`'s counts (1 or more, 2 or more, …): the very children of
  *   `multi_agency_children_pct` and `children_known_3plus_agencies`, so the four add up to
- *   the one's denominator, 2 to 4+ to its numerator and 3 and 4+ to the other's count.
+ *   the one's denominator, 2 to 4+ to its numerator and 3 and 4+ to the other's count. Each
+ *   group's cell key (rule 7) is the sum modulo 256 of its children's child keys, from the
+ *   same query: the difference of the keys of "k or more" and "k + 1 or more".
+ * - Every count table carries its cells' keys (`CountTable.keys`, from `crossCount`: record
+ *   keys of the rows counted; child keys for the overlap's distinct children).
  * - Contacts by outcome (`contact_conversion_pct`, "a shared understanding of thresholds")
  *   count the metric's own rows (`MetricSql.rows('contacts', …)`) by their source's sector
  *   and agency, decided by the metric's own conditions (`CONTACT_DECIDED`): the decided
@@ -45,6 +49,14 @@ export type ConversionColumn = (typeof CONVERSION_COLUMNS)[number];
 /** Children by their number of involved agencies. */
 export const AGENCY_COUNTS = ['1', '2', '3', '4+'] as const;
 export type AgencyCount = (typeof AGENCY_COUNTS)[number];
+
+/** The children known to a number of agencies. */
+export interface AgencyGroup {
+	agencies: AgencyCount;
+	children: number;
+	/** Their cell key (rule 7): their child keys added, modulo 256. Always given by `needPage`. */
+	key?: number;
+}
 
 export interface AreaRates {
 	area: string;
@@ -78,7 +90,7 @@ export interface NeedData extends PageScope {
 		 * The figure's children by their number of involved agencies: the four add up to its
 		 * denominator, 2, 3 and 4+ to its numerator, 3 and 4+ to `threePlus`.
 		 */
-		byCount: { agencies: AgencyCount; children: number }[];
+		byCount: AgencyGroup[];
 		/**
 		 * Children involved with both agencies in the period: agency × agency, symmetric; the
 		 * diagonal is the children involved with that agency at all. Rows and columns: the
@@ -129,17 +141,27 @@ function contactOutcomes(ms: MetricSql): string {
 		FROM (${ms.rows('contacts', { on: 'e.d_received_on' })})`;
 }
 
-/** Children by number of involved agencies, from the metrics' own counts (1 or more, 2 or more, …). */
-async function childrenByAgencyCount(warehouse: Warehouse, q: ValidQuery): Promise<{ agencies: AgencyCount; children: number }[]> {
-	const [row] = await readRows<{ den: number; two: number; three: number; four: number }>(
+/**
+ * Children by number of involved agencies, from the metrics' own counts (1 or more, 2 or more,
+ * …) and their keys: a group's key is the difference of two keys modulo 256, the sum of the
+ * child keys of the children with exactly that number.
+ */
+async function childrenByAgencyCount(warehouse: Warehouse, q: ValidQuery): Promise<Required<AgencyGroup>[]> {
+	type Row = { den: number; two: number; three: number; four: number; key1: number; key2: number; key3: number; key4: number };
+	// DuckDB's % keeps the sign of the dividend: + 256 makes the difference's key 0–255.
+	const exactly = (key: string, next: string) => `CAST(((${key} - ${next}) % 256 + 256) % 256 AS INTEGER)`;
+	const [row] = await readRows<Row>(
 		warehouse,
-		`SELECT CAST(den AS INTEGER) AS den, CAST(two AS INTEGER) AS two, CAST(three AS INTEGER) AS three, CAST(four AS INTEGER) AS four
+		`SELECT CAST(den AS INTEGER) AS den, CAST(two AS INTEGER) AS two, CAST(three AS INTEGER) AS three, CAST(four AS INTEGER) AS four,
+			${exactly('den_key', 'two_key')} AS key1, ${exactly('two_key', 'three_key')} AS key2,
+			${exactly('three_key', 'four_key')} AS key3, CAST(four_key AS INTEGER) AS key4
 		FROM (${involvedChildren(eventSql(q))})`,
 		q
 	);
 	// No row: no involved rows at all.
 	const n = row ? [row.den, row.two, row.three, row.four].map(Number) : [0, 0, 0, 0];
-	return AGENCY_COUNTS.map((agencies, i) => ({ agencies, children: n[i] - (n[i + 1] ?? 0) }));
+	const keys = row ? [row.key1, row.key2, row.key3, row.key4].map(Number) : [0, 0, 0, 0];
+	return AGENCY_COUNTS.map((agencies, i) => ({ agencies, children: n[i] - (n[i + 1] ?? 0), key: keys[i] }));
 }
 
 /** The page's data, every part of it from the same committed data (`Warehouse.snapshot`). */

@@ -6,6 +6,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assessment, expectMetric, extract, K1, K2, K3, K6, referral, request } from '../metrics/test-fixtures.ts';
 import { createTestWarehouse, type TestWarehouse } from '../metrics/test-helpers.ts';
+import { cellKeySum } from '../disclosure/index.ts';
+import { query } from '../warehouse/warehouse.ts';
 import { ASSESSMENT_BINS, responsePage } from './response.ts';
 
 const APRIL = { from: '2024-04-01', to: '2024-04-30' };
@@ -134,6 +136,55 @@ describe('responsePage', () => {
 		const first = await responsePage(t.warehouse, { from: '2024-04-01', to: '2024-04-01' });
 		expect(first.overdueAtEnd).toMatchObject({ rows: ['HLT'], counts: [[1, 1]] });
 		expectMetric(first.figures.info_requests_overdue_at_end, { value: 2 });
+	});
+
+	it('every count carries its cell key: a cell the sum of its rows\' record keys, the tables\' totals the metrics\' own keys', async () => {
+		const page = await responsePage(t.warehouse, APRIL);
+		const keyOf = async (table: string, column: string, ids: string[]) =>
+			ids.length === 0
+				? 0
+				: (await t.warehouse.read((conn) => query<{ k: number }>(conn, `SELECT CAST(sum(d_record_key) % 256 AS INTEGER) AS k FROM ${table} WHERE ${column} IN (${ids.map((i) => `'${i}'`).join(', ')})`)))[0].k;
+		const assessments = (ids: string[]) => keyOf('assessments', 'assessment_id', ids);
+		const requests = (ids: string[]) => keyOf('info_requests', 'request_id', ids);
+		// The bins: 0–5 a1 and a3, 6–10 a2, 41–45 a4, 46–60 a5 and a6, 61+ a7.
+		const d = page.assessmentDurations!;
+		expect(d.keys!.map((k) => k[0])).toEqual([
+			await assessments(['a1', 'a3']),
+			await assessments(['a2']),
+			0,
+			0,
+			0,
+			0,
+			0,
+			0,
+			await assessments(['a4']),
+			await assessments(['a5', 'a6']),
+			await assessments(['a7'])
+		]);
+		const within = ASSESSMENT_BINS.filter((b) => b.max !== null && b.max <= 45).length;
+		expect(page.figures.assessment_45wd_pct.keys).toMatchObject({ numerator: cellKeySum(d.keys!.slice(0, within).flat()), denominator: cellKeySum(d.keys!.flat()) });
+		// Requests: CSC urgent q6; HLT urgent q1, q2, routine q3, q4; POL routine q5. Answered on time: q1, q3, q6.
+		const { acknowledged, answered, requests: all } = page.requestsByResponder;
+		expect(all.keys).toEqual([
+			[await requests(['q6']), 0],
+			[await requests(['q1', 'q2']), await requests(['q3', 'q4'])],
+			[0, await requests(['q5'])]
+		]);
+		expect(answered.keys).toEqual([
+			[await requests(['q6']), 0],
+			[await requests(['q1']), await requests(['q3'])],
+			[0, 0]
+		]);
+		expect(all.keys!.flat().some((k) => k !== 0)).toBe(true);
+		expect(page.figures.info_request_ack_1wd_pct.keys).toMatchObject({ numerator: cellKeySum(acknowledged.keys!.flat()), denominator: cellKeySum(all.keys!.flat()) });
+		expect(page.figures.info_request_on_time_pct.keys).toMatchObject({ numerator: cellKeySum(answered.keys!.flat()), denominator: cellKeySum(all.keys!.flat()) });
+		// Overdue at the end: HLT q8 (urgent) and q9 (routine), POL q5.
+		expect(page.overdueAtEnd.keys).toEqual([
+			[0, 0],
+			[await requests(['q8']), await requests(['q9'])],
+			[0, await requests(['q5'])]
+		]);
+		expect(page.figures.info_requests_overdue_at_end.keys?.value).toBe(cellKeySum(page.overdueAtEnd.keys!.flat()));
 	});
 
 	it('figures and monthly trend from the metrics', async () => {

@@ -11,6 +11,11 @@
  * `info_request_on_time_pct`); the requests overdue at the end by the agency asked are the
  * rows `info_requests_overdue_at_end` counts (`MetricSql.rowsOpenAtEnd` with its own
  * condition). The tests hold the totals to the metrics' numerators, denominators and counts.
+ *
+ * Every count of the tables carries its cell key (rule 7, `CountTable.keys`, from the same
+ * query: `crossCount`'s sum of the rows' record keys modulo 256), so that each is shown
+ * perturbed by its own key; the keys of a table's totals (the sums of its cells') are then
+ * the metrics' own keys for the same rows, and the tests hold them to it.
  */
 import { INFO_REQUEST_ACK_1WD, INFO_REQUEST_ON_TIME, INFO_REQUEST_OVERDUE_OPEN_AT } from '../metrics/definitions/partnership.ts';
 import { ASSESSMENT_WORKING_DAYS } from '../metrics/definitions/social-care.ts';

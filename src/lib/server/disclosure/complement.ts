@@ -3,6 +3,7 @@
  * two filtered views of the same page or export.
  */
 import { assertCount, isSmall, showCount } from './counts.ts';
+import { cellKeySum } from './perturbation.ts';
 import { protectLines } from './lines.ts';
 import { checkPolicy } from './policy.ts';
 import type { DisclosurePolicy, Shown } from './types.ts';
@@ -27,12 +28,20 @@ export interface ShownComplement {
  * take it (the other parts all 0 or suppressed, the whole suppressed already) does the
  * hidden rest stand as the second suppressed figure.
  */
-export function suppressComplement(whole: number, parts: readonly number[], policy: DisclosurePolicy, options: { rest: 'shown' | 'hidden' }): ShownComplement {
+export function suppressComplement(
+	whole: number,
+	parts: readonly number[],
+	policy: DisclosurePolicy,
+	options: { rest: 'shown' | 'hidden'; keys?: { whole: number; parts: readonly number[] } }
+): ShownComplement {
 	checkPolicy(policy);
 	const decided = protectParts(whole, [parts], policy, options.rest);
 	const [set] = decided.sets;
-	const show = (i: number) => showCount(set.values[i], set.suppressed[i], policy);
-	return { whole: showCount(whole, decided.whole, policy), parts: parts.map((_, i) => show(i)), rest: show(parts.length) };
+	// Under the cell key method, each figure's key; the rest's rows are the whole's less the parts', and so is its key.
+	const k = options.keys;
+	const partKeys = k ? [...k.parts, (((k.whole - cellKeySum(k.parts)) % 256) + 256) % 256] : [];
+	const show = (i: number) => showCount(set.values[i], set.suppressed[i], policy, partKeys[i]);
+	return { whole: showCount(whole, decided.whole, policy, k?.whole), parts: parts.map((_, i) => show(i)), rest: show(parts.length) };
 }
 
 /** Each set of parts (then its rest) with their suppression, and the whole's. */
@@ -79,13 +88,14 @@ export function protectParts(whole: number, partSets: readonly (readonly number[
  * of an area; the partnership and all but one agency), must not both be shown when their
  * counts differ by 1 to the threshold: the difference would be a small count. Then the
  * smaller count (the narrower view) is suppressed and the wider one, usually the figure the
- * page is about, stays. Each is otherwise suppressed as a count on its own.
+ * page is about, stays. Each is otherwise suppressed as a count on its own. Under the cell key
+ * method `keys` are the two counts' cell keys.
  */
-export function guardDifference(a: number, b: number, policy: DisclosurePolicy): { a: Shown; b: Shown } {
+export function guardDifference(a: number, b: number, policy: DisclosurePolicy, keys?: readonly [number, number]): { a: Shown; b: Shown } {
 	checkPolicy(policy);
 	assertCount(a, 'a');
 	assertCount(b, 'b');
 	const small = [isSmall(a, policy), isSmall(b, policy)];
 	if (!small[0] && !small[1] && isSmall(Math.abs(a - b), policy)) small[a < b ? 0 : 1] = true;
-	return { a: showCount(a, small[0], policy), b: showCount(b, small[1], policy) };
+	return { a: showCount(a, small[0], policy, keys?.[0]), b: showCount(b, small[1], policy, keys?.[1]) };
 }

@@ -45,6 +45,17 @@ export function showCount(n: number, suppressed: boolean, policy: DisclosurePoli
 }
 
 /**
+ * A count as the cell key method adjusts it, before any rounding (what rates and shares are
+ * computed from): n + p under a policy with the method (`key` then required; 0 and counts
+ * from 1 to the threshold stay as they are, the latter for the caller to suppress), else n.
+ */
+export function adjustedCount(n: number, policy: DisclosurePolicy, key?: number | null): number {
+	if (policy.cellKey !== true || n === 0 || isSmall(n, policy)) return n;
+	if (key === undefined || key === null) throw new Error('a count shown under the cell key method needs its cell key (a bug upstream: the count came without one)');
+	return perturbed(n, key, policy.threshold);
+}
+
+/**
  * One count standing alone (no total shown beside it that it adds up to): 1 to the
  * threshold is `c`, 0 stays 0, null is `x` (not available); a symbol passes through. Under
  * the cell key method it is perturbed by `key`, its cell key.

@@ -29,7 +29,8 @@ export type * from './types.ts';
  * and its whole shown side by side): the same primitives the functions above are made of.
  */
 export { COUNTED, POSITIONS, scopeOfCounted, type Counted, type Position } from './breakdown.ts';
-export { isSmall, showCount } from './counts.ts';
+export { adjustedCount, isSmall, showCount } from './counts.ts';
+export { cellKeySum, perturbation, perturbed } from './perturbation.ts';
 export { protectLines } from './lines.ts';
 export { protectRelations, workedOut, type Relation, type RelationProblem } from './relations.ts';
 export { COUNT_FIELDS, primaryCounts, showMetric, type CountField } from './metric.ts';

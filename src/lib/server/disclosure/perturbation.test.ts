@@ -13,6 +13,8 @@ import { suppressMetric } from './metric.ts';
 import { perturbation, perturbed } from './perturbation.ts';
 import { policyFrom, unsuppressedPolicy } from './policy.ts';
 import { suppressTable } from './table.ts';
+import { guardDifference, suppressComplement } from './complement.ts';
+import { suppressSeries } from './series.ts';
 import type { DisclosurePolicy } from './types.ts';
 
 const KEYS = [...Array(256).keys()];
@@ -115,5 +117,18 @@ describe('perturbed figures', () => {
 		expect(shown.total!.value).toBe(perturbed(228, (10 + 200 + 7 + 100 + 250 + 9) % 256, 5));
 		expect(shown.cells.flat().filter((c) => c.symbol === null).length).toBeGreaterThan(0);
 		expect(() => suppressTable({ ...table, keys: undefined }, perturbing())).toThrow(/cell key/);
+	});
+
+	it('a whole with its parts, two views of one page and a chart\'s bare counts: each by its own key (the rest\'s key the whole\'s less its parts\')', () => {
+		const policy = perturbing();
+		const c = suppressComplement(100, [40, 30], policy, { rest: 'shown', keys: { whole: 9, parts: [200, 100] } });
+		expect(c.whole.value).toBe(perturbed(100, 9, 5));
+		expect(c.parts.map((p) => p.value)).toEqual([perturbed(40, 200, 5), perturbed(30, 100, 5)]);
+		expect(c.rest.value).toBe(perturbed(30, (9 - 300 + 512) % 256, 5));
+		expect(() => suppressComplement(100, [40, 30], policy, { rest: 'shown' })).toThrow(/cell key/);
+		const g = guardDifference(50, 20, policy, [3, 4]);
+		expect([g.a.value, g.b.value]).toEqual([perturbed(50, 3, 5), perturbed(20, 4, 5)]);
+		const series = suppressSeries([{ label: '2025-01', value: 30, key: 77 }, { label: '2025-02', value: 2, key: 5 }], policy);
+		expect(series.points.map((p) => p.value)).toEqual([perturbed(30, 77, 5), null]);
 	});
 });

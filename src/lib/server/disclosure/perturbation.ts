@@ -9,11 +9,13 @@
  * - n = 0: 0 stays 0. n from 1 to T: suppressed (`c`), never shown, so never perturbed.
  * - n = T + 1: p = 0 for every key (n + p must not fall to T or below).
  * - n = T + 2: p = −1, 0, +1 for 64, 128 and 64 of the 256 keys.
- * - n ≥ T + 3: p = −2, −1, 0, +1, +2 for 32, 48, 96, 48 and 32 of the keys.
+ * - n ≥ T + 3: p = −2, −1, 0, +1, +2 for 64, 32, 64, 32 and 64 of the keys (variance 2.25:
+ *   weight on ±2, so that averaging the few differences fixed periods allow still leaves the
+ *   small count uncertain; ./differencing.test.ts measures it).
  * Which keys get which p turns with n: the key's slot in a row is (key + 97 × n) mod 256, and
  * the slots 0, 1, … hold the values in the order above (−2 first). So every row has mean 0
  * over the 256 keys; n + p > T for every n > T; and from T + 2 up, p = 0 for at most half the
- * keys (half at T + 2, 96 of 256 from T + 3). Rows repeat every 256 values of n.
+ * keys (half at T + 2, 64 of 256 from T + 3). Rows repeat every 256 values of n.
  */
 
 /** How far the slot of a key turns from one n to the next (odd, so every key meets every slot). */
@@ -26,11 +28,11 @@ export const NEAR_THRESHOLD_ROW: readonly (readonly [number, number])[] = [
 	[1, 64]
 ];
 export const GENERAL_ROW: readonly (readonly [number, number])[] = [
-	[-2, 32],
-	[-1, 48],
-	[0, 96],
-	[1, 48],
-	[2, 32]
+	[-2, 64],
+	[-1, 32],
+	[0, 64],
+	[1, 32],
+	[2, 64]
 ];
 
 function expand(row: readonly (readonly [number, number])[]): number[] {
@@ -52,4 +54,13 @@ export function perturbation(n: number, key: number, threshold: number): number 
 /** The perturbed count (n + p); n from 1 to the threshold is the caller's to suppress. */
 export function perturbed(n: number, key: number, threshold: number): number {
 	return n + perturbation(n, key, threshold);
+}
+
+/**
+ * The cell key of a count made of others (a total, a sum of cells): their keys added, modulo
+ * 256, as the sum of their rows' record keys would be. A missing key (a cell not available)
+ * adds nothing.
+ */
+export function cellKeySum(keys: readonly (number | null | undefined)[]): number {
+	return keys.reduce<number>((a, k) => (a + (k ?? 0)) % 256, 0);
 }

@@ -5,15 +5,15 @@ import { DASHBOARD, PUBLICATION } from './test-support.ts';
 
 describe('policyFrom', () => {
 	it('defaults to a threshold of 5 and the dashboard profile', () => {
-		expect(policyFrom()).toEqual({ threshold: 5, profile: 'dashboard' });
-		expect(policyFrom({ threshold: '', profile: '  ' })).toEqual(DEFAULT_POLICY);
-		expect(policyFrom({ threshold: null, profile: null })).toEqual(DEFAULT_POLICY);
+		expect(policyFrom()).toEqual({ threshold: 5, profile: 'dashboard', cellKey: true });
+		expect(policyFrom({ threshold: '', profile: '  ' })).toEqual({ ...DEFAULT_POLICY, cellKey: true });
+		expect(policyFrom({ threshold: null, profile: null })).toEqual({ ...DEFAULT_POLICY, cellKey: true });
 		expect(Object.isFrozen(DEFAULT_POLICY)).toBe(true);
 	});
 
 	it('takes a whole number of at least 3, as a number or as text', () => {
-		expect(policyFrom({ threshold: 3 })).toEqual({ threshold: 3, profile: 'dashboard' });
-		expect(policyFrom({ threshold: ' 10 ', profile: 'publication' })).toEqual({ threshold: 10, profile: 'publication' });
+		expect(policyFrom({ threshold: 3 })).toEqual({ threshold: 3, profile: 'dashboard', cellKey: true });
+		expect(policyFrom({ threshold: ' 10 ', profile: 'publication' })).toEqual({ threshold: 10, profile: 'publication', cellKey: true });
 	});
 
 	it.each([2, '2', 0, -5, 5.5, '5.5', 'five', '1e1', Number.NaN, Number.POSITIVE_INFINITY])('refuses the threshold %s', (threshold) => {

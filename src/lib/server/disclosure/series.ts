@@ -14,6 +14,8 @@ import { symbolText } from './words.ts';
 export interface SeriesInput {
 	label: string;
 	value: Shown | number | null;
+	/** A bare count's cell key (needed under the cell key method). */
+	key?: number | null;
 }
 
 const isShown = (v: Shown | number | null): v is Shown => v !== null && typeof v === 'object';
@@ -28,7 +30,7 @@ const isShown = (v: Shown | number | null): v is Shown => v !== null && typeof v
 export function suppressSeries(points: readonly SeriesInput[], policy: DisclosurePolicy): ShownSeries {
 	checkPolicy(policy);
 	const shown: SeriesPoint[] = points.map((p) => {
-		const s = isShown(p.value) ? p.value : suppressCount(p.value, policy);
+		const s = isShown(p.value) ? p.value : suppressCount(p.value, policy, p.key);
 		// A symbol always wins: a figure with a symbol is never drawn, whatever value it carries.
 		const symbol = s.symbol ?? (s.value === null ? 'x' : null);
 		return { label: p.label, value: symbol === null ? s.value : null, symbol };

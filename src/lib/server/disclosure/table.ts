@@ -17,7 +17,7 @@
  * has a suppressed cell already; a total suppressed to protect another total may not.)
  */
 import { assertCount, isSmall, showCount, showDerived, symbolOnly } from './counts.ts';
-import { perturbed } from './perturbation.ts';
+import { cellKeySum, perturbed } from './perturbation.ts';
 import { protectLines } from './lines.ts';
 import { checkPolicy } from './policy.ts';
 import type { CountTable, DisclosurePolicy, Shown, ShownTable } from './types.ts';
@@ -65,7 +65,7 @@ export function layout(table: CountTable): Layout {
 	let keys: (number | null)[] | null = null;
 	if (table.keys) {
 		if (table.keys.length !== R || table.keys.some((row) => row.length !== C)) throw new Error(`a table's keys are laid out as its counts: ${R} rows of ${C}`);
-		const keySum = (ks: readonly (number | null)[]) => ks.reduce<number>((a, k) => (a + (k ?? 0)) % 256, 0);
+		const keySum = cellKeySum;
 		keys = [
 			...table.keys.flat(),
 			...table.keys.map((row) => keySum(row)),

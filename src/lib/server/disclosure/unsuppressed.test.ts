@@ -17,6 +17,8 @@ describe('the unsuppressed profile', () => {
 					rows: rows.map((_, i) => `r${i}`),
 					columns: Array.from({ length: width }, (_, j) => `c${j}`),
 					counts: rows.map((r) => r.slice(0, width)),
+					// Cell keys, as the warehouse gives them: the unsuppressed view shows the counts as they are all the same.
+					keys: rows.map((r, i) => r.slice(0, width).map((n, j) => (n * 37 + i * 101 + j * 11) % 256)),
 					rowTotals: true,
 					columnTotals: true
 				};

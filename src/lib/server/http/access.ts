@@ -39,6 +39,7 @@ export const ROUTE_ACCESS: Readonly<Record<string, MethodRules>> = Object.freeze
 	'/(app)/audits': page('view'),
 	'/(app)/metrics/[key]': page('view'),
 	'/(app)/data': page('view'),
+	'/(app)/about/counts': page('view'),
 	'/api/metrics': { GET: 'view' },
 	// One's own account: sessions, ending them.
 	'/(app)/account': pageWithActions('signed_in', 'signed_in'),

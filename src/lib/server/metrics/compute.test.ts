@@ -3,6 +3,7 @@
  * command line's JSON for a small extract holding one of everything, every value worked
  * out by hand.
  */
+import { benchWithoutCellKeys } from './events.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { computeMetrics, computeMetricsFor, MetricQueryError, parseMetricQuery, toCliJson, type MetricQuery } from './compute.ts';
 import { monthsOf } from './dimensions.ts';
@@ -184,6 +185,18 @@ describe('cell keys beside the counts (disclosure-control.md rule 7)', () => {
 		expect(m.multi_agency_children_pct.keys).toEqual({ numerator: await keySum(childKeys([K1])), denominator: await keySum(childKeys([K1, K2])), value: null });
 		expect(m.children_known_3plus_agencies.keys?.value).toBe(await keySum(childKeys([K1])));
 		expect(m.assessment_median_wd.keys).toEqual({ numerator: null, denominator: null, value: null });
+	});
+
+	it("the bench's measure without the keys: the same counts, every key 0 (only inside benchWithoutCellKeys)", async () => {
+		const keyed = metricsOf(await computeMetrics(whole.warehouse, APRIL));
+		const bare = metricsOf(await benchWithoutCellKeys(() => computeMetrics(whole.warehouse, APRIL)));
+		for (const key of Object.keys(keyed) as (keyof typeof keyed)[]) {
+			expect([bare[key].value, bare[key].numerator, bare[key].denominator], key).toEqual([keyed[key].value, keyed[key].numerator, keyed[key].denominator]);
+			for (const k of Object.values(bare[key].keys ?? {})) expect(k === null || k === 0, key).toBe(true);
+		}
+		expect(keyed.contacts_per_10k.keys?.numerator).not.toBe(0);
+		// Outside it, the keys are back.
+		expect(metricsOf(await computeMetrics(whole.warehouse, APRIL)).contacts_per_10k.keys).toEqual(keyed.contacts_per_10k.keys);
 	});
 
 	it('the same rows give the same key whatever filters or breakdown reach them', async () => {

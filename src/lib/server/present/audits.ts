@@ -1,31 +1,47 @@
 /**
- * The audits page as a person may see it: every figure through disclosure control, and
- * whatever is derived (shares, headline counts) from SHOWN figures only.
+ * The audits page as a person may see it: every figure through disclosure control, every
+ * count shown perturbed by its own cell key where the policy asks (rule 7: ./counts.ts's
+ * `showCount`; a total is a count of its own, keyed by the sum of its cells' keys), and
+ * whatever is derived (shares) from SHOWN figures only.
  *
  * ## What is shown together, and how it is protected
- * - **Grades by month** and **by theme**: one `suppressTable` each, with their totals. Both
- *   tables' grade totals and grand total are the same figures (every audit of the period has
- *   a month and a theme), and suppression of a column total or a grand total depends only on
- *   the margin line they share, so the two agree; should they ever not, the theme table is
- *   shown with every non-zero figure suppressed rather than undo the month table's
- *   protection. The share good or outstanding of a month, a theme or the period is worked out
- *   from the table's SHOWN figures (outstanding and good shown, or the total and the other two
- *   grades shown) and is `c` otherwise.
- * - **The headline share good or outstanding** is held to the month table: its numerator and
- *   denominator are shown only when the table's shown figures give them.
+ * - **The headlines** (the share of audits good or outstanding, the share of actions on
+ *   time) are each the metric's own figure, exactly as the JSON API answers it
+ *   (`suppressMetric`: its counts perturbed by their own keys, so the same rows always give
+ *   the same shown number): never a sum of shown cells, and never suppressed to suit a table
+ *   (issue 11). The tables beside a headline are protected against it instead: its counts
+ *   are totals of lines of the table (`Together`, from ./escalation.ts), so that no headline
+ *   gives a table's suppressed figure away, and where that needs more figures suppressed,
+ *   the table's are, never the headline. (What the headlines give on their own, with the
+ *   zeros a table shows, no suppression of the tables can hide; under the cell key method
+ *   they are perturbed, so that it is not given exactly.) A headline that is `c` (a count of
+ *   it from 1 to the threshold) says why in words (`note`).
+ * - **Grades by month** and **by theme**, with the headline share good or outstanding: one
+ *   set of figures (`protectGrades`). Both tables' grade totals and grand total are the same
+ *   figures (every audit of the period has a month and a theme), so one figure each; the
+ *   headline's denominator is the grand total, its numerator the outstanding and good totals
+ *   (and with requires improvement and inadequate, the grand total). Should the theme table's
+ *   totals not be the month table's, it is shown with every non-zero figure suppressed
+ *   (`hiddenTable`); should the headline's counts not be the month table's figures, both
+ *   tables are (a bug upstream, the page's data being one snapshot). The share good or
+ *   outstanding of a month or a theme is worked out from the table's SHOWN figures
+ *   (outstanding and good shown, or the total and the other two grades shown: `partShare`)
+ *   and is `c` otherwise; the period's is the headline's.
  * - **Findings by criterion × agency**: the findings graded good or outstanding are part of
  *   all findings, so all findings less those is a count too (the rest: graded below good),
  *   and a share beside its base gives both away. So the findings are three tables (good or
  *   outstanding, below good, all; each criterion × agency with row, column and grand totals)
  *   protected TOGETHER (`protectFindings`): each table's rows, columns and margins are lines,
  *   and so is every "all = good or outstanding + below good", cell by cell and total by
- *   total. `suppressTable` takes one table, so this runs disclosure control's own line engine
- *   (`protectLines`, what `suppressTable` runs on) over the three at once. A share good or
- *   outstanding is shown only when its count and its base are (and then, by those lines, its
- *   rest is too): never a share whose count, rest or base is suppressed.
- * - **Actions due** by owner agency and how they stand: one `suppressTable` with totals; the
- *   share on time by agency from `deriveShares` (its row totals are shown), the period's from
- *   the shown totals. The headline share on time is held to the table's shown totals.
+ *   total (the rest's key: all's less good's, modulo 256). A share good or outstanding is
+ *   shown only when its count and its base are (and then, by those lines, its rest is too):
+ *   never a share whose count, rest or base is suppressed.
+ * - **Actions due** by owner agency and how they stand, with the headline share on time: one
+ *   set of figures (`protectActions`: the table's lines, the headline's numerator the on time
+ *   total and its denominator the grand total). The share on time of each agency from its
+ *   row's shown figures; the period's is the headline's.
+ * - Shares are of the shown (perturbed, unrounded) counts, a part never above its whole
+ *   (`shareOf`).
  * - Under an agency filter overall grades are not applicable (an overall grade belongs to no
  *   agency): the page data has no grade tables, and the headline share is `z`.
  */
@@ -34,26 +50,28 @@ import { AUDIT_CRITERIA } from '../schema/codes.ts';
 import type { AuditsData } from '../dashboard/audits.ts';
 import { metricInfo } from '../dashboard/metrics.ts';
 import type { Benchmark } from '../dashboard/settings.ts';
-import { checkPolicy, deriveShares, isSmall, protectLines, showCount, suppressMetric, suppressTable } from '../disclosure/index.ts';
-import type { CountTable, DisclosurePolicy, Shown, ShownTable } from '../disclosure/types.ts';
+import { checkPolicy, suppressMetric, symbolText } from '../disclosure/index.ts';
+import type { CountTable, DisclosurePolicy, Shown, ShownMetric, ShownTable } from '../disclosure/types.ts';
 import {
 	agencyName,
-	agree,
 	benchmarksOf,
 	codeWords,
 	columnSums,
 	countTableData,
-	derivedCount,
 	grandTotal,
-	heldTo,
+	headlineLines,
+	headlinesAgree,
 	hiddenTable,
-	isShown,
-	knownPart,
-	rowSums,
+	partShare,
+	rowKeys,
 	shareOf,
+	shownTable,
 	suppressed,
+	Together,
 	type AgencyNames,
-	type ShownHeadline
+	type HeadlineCount,
+	type ShownHeadline,
+	type TableAt
 } from './escalation.ts';
 
 export interface AuditsOptions {
@@ -63,6 +81,12 @@ export interface AuditsOptions {
 	agencies: AgencyNames;
 }
 
+/** A headline of the page: the metric's figure as the JSON API gives it. */
+export interface AuditsHeadline extends ShownHeadline {
+	/** Why the figure is `c`, in words (a count of it is from 1 to the threshold); null when it is not. */
+	note: string | null;
+}
+
 export interface AuditsView {
 	period: { from: string; to: string };
 	threshold: number;
@@ -70,7 +94,7 @@ export interface AuditsView {
 	gradesApplicable: boolean;
 	/** Audits in the period (the grade tables' grand total); null when grades are not applicable. */
 	audits: Shown | null;
-	headlines: { goodOrBetter: ShownHeadline; actionsOnTime: ShownHeadline };
+	headlines: { goodOrBetter: AuditsHeadline; actionsOnTime: AuditsHeadline };
 	gradesByMonth: { table: TableData; trend: TrendChartData } | null;
 	gradesByTheme: { grid: GridData; table: TableData } | null;
 	findings: {
@@ -89,24 +113,107 @@ export interface AuditsView {
 /** The grades in the order the page data gives them (outstanding, good, requires improvement, inadequate). */
 const GOOD_OR_BETTER = [0, 1];
 
+/** The column of the actions on time (`ACTION_STATES`). */
+const ON_TIME = 0;
+
 const pct = { unit: '%', decimals: 1 } as const;
 
+/** A headline's numerator and denominator as computed and as shown. */
+function countsOf(computed: { numerator: number | null; denominator: number | null }, shown: ShownMetric): { numerator: HeadlineCount; denominator: HeadlineCount } {
+	return {
+		numerator: { count: computed.numerator, shown: shown.numerator },
+		denominator: { count: computed.denominator, shown: shown.denominator }
+	};
+}
+
 /**
- * The share good or outstanding of each row of a grade table and of the whole, from its shown
- * figures: the count good or outstanding where the row's shown figures give it (and it is not
- * 1 to the threshold), over the row's shown total.
+ * Why a headline figure is `c`, in words: its count that is from 1 to the threshold (a
+ * headline is the metric's own figure, so `c` only for that). Null when it is not `c`.
  */
-function gradeShares(table: CountTable, shown: ShownTable, policy: DisclosurePolicy): { rows: Shown[]; total: Shown; good: number | null } {
-	const totals = rowSums(table);
-	const rows = table.counts.map((row, r) => {
-		const counts = row.map((n) => n ?? 0);
-		const good = knownPart(counts, shown.cells[r], GOOD_OR_BETTER, { count: totals[r], shown: shown.rowTotals?.[r] ?? suppressed() });
-		return shareOf(derivedCount(good, policy), shown.rowTotals?.[r] ?? suppressed(), { count: good ?? 0, base: totals[r] }, policy);
-	});
-	const grand = grandTotal(table);
-	const good = knownPart(columnSums(table), shown.columnTotals ?? [], GOOD_OR_BETTER, { count: grand, shown: shown.total ?? suppressed() });
-	const goodShown = derivedCount(good, policy);
-	return { rows, total: shareOf(goodShown, shown.total ?? suppressed(), { count: good ?? 0, base: grand }, policy), good: isShown(goodShown) ? good : null };
+export function headlineNote(figure: ShownMetric, words: { numerator: string; denominator: string }, policy: DisclosurePolicy): string | null {
+	if (figure.value.symbol !== 'c') return null;
+	const fewer = `fewer than ${policy.threshold + 1}`;
+	if (figure.denominator.symbol === 'c') return `c: ${fewer} ${words.denominator}, not shown to protect confidentiality`;
+	if (figure.numerator.symbol === 'c') return `c: ${fewer} ${words.numerator}, not shown to protect confidentiality`;
+	return `c: ${symbolText('c', policy)}`;
+}
+
+/** The grade tables as shown. */
+export interface ShownGrades {
+	months: ShownTable;
+	themes: ShownTable | null;
+}
+
+/**
+ * Grades by month and by theme, protected as one set of figures with the headline share good
+ * or outstanding (`Together`; see the module's comment): the theme table shares the month
+ * table's grade totals and grand total; the headline's numerator is the outstanding and good
+ * totals (and with the other two grades, the grand total), its denominator the grand total.
+ */
+export function protectGrades(
+	months: CountTable,
+	themes: CountTable | null,
+	headline: { numerator: HeadlineCount; denominator: HeadlineCount },
+	policy: DisclosurePolicy
+): ShownGrades {
+	checkPolicy(policy);
+	const totals = columnSums(months);
+	const total = grandTotal(months);
+	if (!headlinesAgree([{ headline: headline.numerator, counts: GOOD_OR_BETTER.map((c) => totals[c]) }, { headline: headline.denominator, counts: [total] }])) {
+		// Cannot happen with one snapshot's data; should it, the headline may not undo the tables' protection.
+		return { months: hiddenTable(months), themes: themes && hiddenTable(themes) };
+	}
+	const together = new Together();
+	const m = together.table(months);
+	const mTotals = m.columnTotals ?? [];
+	// The two tables share their grade totals and grand total: the same audits.
+	const sharing = themes !== null && grandTotal(themes) === total && columnSums(themes).join() === totals.join();
+	const t = themes && sharing ? together.table(themes, { columnTotals: mTotals, total: m.total }) : null;
+	const [good] = headlineLines(together, [
+		{ members: GOOD_OR_BETTER.map((c) => mTotals[c]), headline: headline.numerator },
+		{ members: [m.total!], headline: headline.denominator }
+	]);
+	// Good or outstanding, with requires improvement and inadequate: every audit.
+	if (good !== null) together.line([good, ...totals.flatMap((_, c) => (GOOD_OR_BETTER.includes(c) ? [] : [mTotals[c]]))], m.total!);
+	const { show } = together.protect(policy);
+	return { months: shownTable(months, m, show), themes: themes && (t ? shownTable(themes, t, show) : hiddenTable(themes)) };
+}
+
+/**
+ * The actions due, protected with the headline share on time (`Together`): the table's rows,
+ * columns and margins, the headline's numerator the on time total, its denominator the grand
+ * total. Should the headline's counts not be the table's figures, the table is hidden.
+ */
+export function protectActions(actions: CountTable, headline: { numerator: HeadlineCount; denominator: HeadlineCount }, policy: DisclosurePolicy): ShownTable {
+	checkPolicy(policy);
+	if (!headlinesAgree([{ headline: headline.numerator, counts: [columnSums(actions)[ON_TIME] ?? 0] }, { headline: headline.denominator, counts: [grandTotal(actions)] }])) {
+		return hiddenTable(actions);
+	}
+	const together = new Together();
+	const a = together.table(actions);
+	headlineLines(together, [
+		{ members: [a.columnTotals![ON_TIME]], headline: headline.numerator },
+		{ members: [a.total!], headline: headline.denominator }
+	]);
+	return shownTable(actions, a, together.protect(policy).show);
+}
+
+/**
+ * The share good or outstanding of each row of a shown grade table (`partShare`: from the
+ * row's SHOWN figures, the count good or outstanding keyed by its cells' keys, over the row's
+ * shown total).
+ */
+function gradeShares(table: CountTable, shown: ShownTable, policy: DisclosurePolicy): Shown[] {
+	return table.counts.map((row, r) =>
+		partShare(
+			row.map((n) => n ?? 0),
+			rowKeys(table, r),
+			shown.cells[r],
+			GOOD_OR_BETTER,
+			shown.rowTotals?.[r] ?? suppressed(),
+			policy
+		)
+	);
 }
 
 function gradeWords(code: string): string {
@@ -119,31 +226,36 @@ function monthWords(month: string): string {
 }
 
 export function presentAudits(data: AuditsData, policy: DisclosurePolicy, options: AuditsOptions): AuditsView {
+	checkPolicy(policy);
 	const names = (codes: readonly string[]) => codes.map((c) => agencyName(options.agencies, c));
-	const headline = (key: 'audits_good_or_better_pct' | 'audit_actions_on_time_pct', figure = suppressMetric(key, data.figures[key], policy)): ShownHeadline => ({
-		info: metricInfo(key),
-		figure,
-		benchmarks: benchmarksOf(options.benchmarks, key)
-	});
+	// The headlines: each metric's own figure, as the JSON API gives it.
+	const good = data.figures.audits_good_or_better_pct;
+	const onTime = data.figures.audit_actions_on_time_pct;
+	const goodFigure = suppressMetric('audits_good_or_better_pct', good, policy);
+	const onTimeFigure = suppressMetric('audit_actions_on_time_pct', onTime, policy);
+	const goodOrBetter: AuditsHeadline = {
+		info: metricInfo('audits_good_or_better_pct'),
+		figure: goodFigure,
+		benchmarks: benchmarksOf(options.benchmarks, 'audits_good_or_better_pct'),
+		note: headlineNote(goodFigure, { numerator: 'audits graded good or outstanding', denominator: 'audits in the period' }, policy)
+	};
+	const actionsOnTime: AuditsHeadline = {
+		info: metricInfo('audit_actions_on_time_pct'),
+		figure: onTimeFigure,
+		benchmarks: benchmarksOf(options.benchmarks, 'audit_actions_on_time_pct'),
+		note: headlineNote(onTimeFigure, { numerator: 'actions completed on time', denominator: 'actions due in the period' }, policy)
+	};
 
 	// ---------------------------------------------------------------- grades
 	let audits: Shown | null = null;
 	let gradesByMonth: AuditsView['gradesByMonth'] = null;
 	let gradesByTheme: AuditsView['gradesByTheme'] = null;
-	let goodOrBetter = headline('audits_good_or_better_pct');
 	if (data.gradesByMonth) {
 		const m = data.gradesByMonth;
-		const monthShown = suppressTable(m, policy);
+		const shown = protectGrades(m, data.gradesByTheme, countsOf(good, goodFigure), policy);
+		const monthShown = shown.months;
 		const shares = gradeShares(m, monthShown, policy);
 		audits = monthShown.total ?? suppressed();
-		const figure = data.figures.audits_good_or_better_pct;
-		goodOrBetter = headline(
-			'audits_good_or_better_pct',
-			heldTo(goodOrBetter.figure, {
-				numerator: shares.good !== null && shares.good === figure.numerator,
-				denominator: isShown(audits) && grandTotal(m) === figure.denominator
-			})
-		);
 		const grades = m.columns.map(gradeWords);
 		gradesByMonth = {
 			table: countTableData(monthShown, {
@@ -152,39 +264,30 @@ export function presentAudits(data: AuditsData, policy: DisclosurePolicy, option
 				columns: grades,
 				rowTotal: 'All audits',
 				columnTotal: 'All months',
-				extra: [{ column: { label: '% good or outstanding', ...pct }, cells: shares.rows, total: shares.total }],
+				extra: [{ column: { label: '% good or outstanding', ...pct }, cells: shares, total: goodFigure.value }],
 				notes: ['Audits by the month held and their overall grade. The share good or outstanding is worked out from the counts shown.']
 			}),
 			trend: {
-				series: [{ name: 'Audits graded good or outstanding', points: m.rows.map((month, r) => ({ label: month, ...shares.rows[r] })) }],
+				series: [{ name: 'Audits graded good or outstanding', points: m.rows.map((month, r) => ({ label: month, ...shares[r] })) }],
 				yLabel: '% of audits graded good or outstanding',
 				...pct,
 				benchmarks: goodOrBetter.benchmarks.map((b) => ({ label: b.label, value: b.value }))
 			}
 		};
 
-		if (data.gradesByTheme) {
+		if (data.gradesByTheme && shown.themes) {
 			const t = data.gradesByTheme;
-			const themeShown = suppressTable(t, policy);
-			const mTotals = columnSums(m);
-			const tTotals = columnSums(t);
-			// The two tables share their grade totals and grand total: shown in both, or in neither.
-			const consistent = agree([
-				{ a: monthShown.total, b: themeShown.total, countA: grandTotal(m), countB: grandTotal(t) },
-				...m.columns.map((_, c) => ({ a: monthShown.columnTotals?.[c], b: themeShown.columnTotals?.[c], countA: mTotals[c], countB: tTotals[c] }))
-			]);
-			const shown = consistent ? themeShown : hiddenTable(t);
-			const themeShares = gradeShares(t, shown, policy);
+			const themeShown = shown.themes;
 			const themes = t.rows.map(codeWords);
 			gradesByTheme = {
-				grid: { rows: themes, columns: grades, cells: shown.cells, rowLabel: 'Theme', columnLabel: 'Overall grade', valueLabel: 'audits' },
-				table: countTableData(shown, {
+				grid: { rows: themes, columns: grades, cells: themeShown.cells, rowLabel: 'Theme', columnLabel: 'Overall grade', valueLabel: 'audits' },
+				table: countTableData(themeShown, {
 					rowHeader: 'Theme',
 					rows: themes,
 					columns: grades,
 					rowTotal: 'All audits',
 					columnTotal: 'All themes',
-					extra: [{ column: { label: '% good or outstanding', ...pct }, cells: themeShares.rows, total: themeShares.total }]
+					extra: [{ column: { label: '% good or outstanding', ...pct }, cells: gradeShares(t, themeShown, policy), total: goodFigure.value }]
 				})
 			};
 		}
@@ -195,18 +298,16 @@ export function presentAudits(data: AuditsData, policy: DisclosurePolicy, option
 
 	// ---------------------------------------------------------------- actions
 	const a = data.actions;
-	const actionsShown = suppressTable(a, policy);
-	const onTimeShares = deriveShares(a, 'row', policy).map((row) => row[0]);
-	const actionTotals = columnSums(a);
-	const actionsTotal = actionsShown.total ?? suppressed();
-	const onTimeTotal = actionsShown.columnTotals?.[0] ?? suppressed();
-	const onTimeFigure = data.figures.audit_actions_on_time_pct;
-	const actionsOnTime = headline(
-		'audit_actions_on_time_pct',
-		heldTo(suppressMetric('audit_actions_on_time_pct', onTimeFigure, policy), {
-			numerator: isShown(onTimeTotal) && actionTotals[0] === onTimeFigure.numerator,
-			denominator: isShown(actionsTotal) && grandTotal(a) === onTimeFigure.denominator
-		})
+	const actionsShown = protectActions(a, countsOf(onTime, onTimeFigure), policy);
+	const onTimeShares = a.counts.map((row, r) =>
+		partShare(
+			row.map((n) => n ?? 0),
+			rowKeys(a, r),
+			actionsShown.cells[r],
+			[ON_TIME],
+			actionsShown.rowTotals?.[r] ?? suppressed(),
+			policy
+		)
 	);
 
 	return {
@@ -219,7 +320,7 @@ export function presentAudits(data: AuditsData, policy: DisclosurePolicy, option
 		gradesByTheme,
 		findings,
 		actions: {
-			total: actionsTotal,
+			total: actionsShown.total ?? suppressed(),
 			table: countTableData(actionsShown, {
 				rowHeader: 'Owner agency',
 				rows: names(a.rows),
@@ -227,13 +328,7 @@ export function presentAudits(data: AuditsData, policy: DisclosurePolicy, option
 				rowTotal: 'Due in the period',
 				// Under an agency filter the table has that agency's row only.
 				columnTotal: data.filters.agency || data.filters.sector ? 'Total' : 'All agencies',
-				extra: [
-					{
-						column: { label: '% on time', ...pct },
-						cells: onTimeShares,
-						total: shareOf(onTimeTotal, actionsTotal, { count: actionTotals[0] ?? 0, base: grandTotal(a) }, policy)
-					}
-				],
+				extra: [{ column: { label: '% on time', ...pct }, cells: onTimeShares, total: onTimeFigure.value }],
 				notes: [
 					'Actions agreed at audits with a due date in the period, by the agency that owns them. Overdue: completed after the due date, or not completed (as at the latest extract).'
 				]
@@ -242,12 +337,15 @@ export function presentAudits(data: AuditsData, policy: DisclosurePolicy, option
 	};
 }
 
-/** The findings' figures of one kind (good or outstanding, below good, or all) as shown. */
-interface FindingFigures {
-	cells: Shown[][];
-	rowTotals: Shown[];
-	columnTotals: Shown[];
-	total: Shown;
+/** The findings' three tables as protected together: where each figure is, and each figure as shown. */
+export interface ProtectedFindings {
+	good: TableAt;
+	below: TableAt;
+	all: TableAt;
+	/** A figure's count (unrounded), its cell key, and as shown. */
+	count: (i: number) => number;
+	key: (i: number) => number | null;
+	show: (i: number) => Shown;
 }
 
 /**
@@ -255,59 +353,39 @@ interface FindingFigures {
  * with row, column and grand totals), protected together: each table's rows, columns and
  * margins are lines, and so is every "all = good or outstanding + below good", cell by cell
  * and total by total. Secondary suppression over those lines is disclosure control's own
- * (`protectLines`, the engine `suppressTable` runs on two dimensions), run here on the three
- * tables at once, since `suppressTable` takes one table and these are three tied together.
+ * (`protectLines`, the engine `suppressTable` runs on two dimensions, through `Together`),
+ * run here on the three tables at once, since `suppressTable` takes one table and these are
+ * three tied together. A cell not available counts nothing. The below good table's keys are
+ * all's less good's (modulo 256: the keys of the rows in all and not in good).
  */
-export function protectFindings(good: number[][], all: number[][], policy: DisclosurePolicy): { good: FindingFigures; below: FindingFigures; all: FindingFigures } {
-	const R = all.length;
-	const A = R > 0 ? all[0].length : 0;
+export function protectFindings(goodTable: CountTable, allTable: CountTable, policy: DisclosurePolicy): ProtectedFindings {
+	checkPolicy(policy);
+	const counts = (t: CountTable) => t.counts.map((row) => row.map((n) => n ?? 0));
+	const [good, all] = [counts(goodTable), counts(allTable)];
+	const key = (t: CountTable, r: number, c: number) => t.keys?.[r]?.[c] ?? null;
 	const below = all.map((row, r) =>
 		row.map((n, c) => {
 			if (good[r][c] > n) throw new Error('findings good or outstanding must be part of all findings');
 			return n - good[r][c];
 		})
 	);
-	const size = R * A + R + A + 1;
-	const cell = (r: number, c: number) => r * A + c;
-	const rowTotal = (r: number) => R * A + r;
-	const columnTotal = (c: number) => R * A + R + c;
-	const grand = R * A + R + A;
-	const range = (n: number) => [...Array(n).keys()];
-	const block = (counts: number[][]): number[] => {
-		const values = new Array<number>(size).fill(0);
-		counts.forEach((row, r) =>
-			row.forEach((n, c) => {
-				values[cell(r, c)] = n;
-				values[rowTotal(r)] += n;
-				values[columnTotal(c)] += n;
-				values[grand] += n;
-			})
-		);
-		return values;
-	};
-	const blocks = [good, below, all].map(block);
-	const values = blocks.flat();
-	const lines: number[][] = [];
+	const belowKeys = all.map((row, r) =>
+		row.map((_, c) => {
+			const [k, g] = [key(allTable, r, c), key(goodTable, r, c)];
+			return k === null || g === null ? null : (((k - g) % 256) + 256) % 256;
+		})
+	);
+	const table = (t: CountTable, cells: number[][], keys?: (number | null)[][]): CountTable => ({ ...t, counts: cells, keys: keys ?? t.keys });
+	const together = new Together();
 	// All findings first (the table the page is about), then good or outstanding, then below good.
-	for (const b of [2, 0, 1]) {
-		const at = (i: number) => b * size + i;
-		for (const r of range(R)) lines.push([...range(A).map((c) => at(cell(r, c))), at(rowTotal(r))]);
-		for (const c of range(A)) lines.push([...range(R).map((r) => at(cell(r, c))), at(columnTotal(c))]);
-		lines.push([...range(R).map((r) => at(rowTotal(r))), at(grand)], [...range(A).map((c) => at(columnTotal(c))), at(grand)]);
-	}
-	for (const i of range(size)) lines.push([i, size + i, 2 * size + i]);
-	checkPolicy(policy);
-	const hidden = protectLines({ values, lines }, values.map((v) => isSmall(v, policy)));
-	const figures = (b: number): FindingFigures => {
-		const show = (i: number) => showCount(values[b * size + i], hidden[b * size + i], policy);
-		return {
-			cells: range(R).map((r) => range(A).map((c) => show(cell(r, c)))),
-			rowTotals: range(R).map((r) => show(rowTotal(r))),
-			columnTotals: range(A).map((c) => show(columnTotal(c))),
-			total: show(grand)
-		};
-	};
-	return { good: figures(0), below: figures(1), all: figures(2) };
+	const allAt = together.table(table(allTable, all));
+	const goodAt = together.table(table(goodTable, good));
+	const belowAt = together.table(table(allTable, below, goodTable.keys && allTable.keys ? belowKeys : undefined));
+	const figures = (at: TableAt) => [...at.cells.flat(), ...(at.rowTotals ?? []), ...(at.columnTotals ?? []), at.total!];
+	const [g, b, n] = [goodAt, belowAt, allAt].map(figures);
+	g.forEach((i, j) => together.line([i, b[j]], n[j]));
+	const { show } = together.protect(policy);
+	return { good: goodAt, below: belowAt, all: allAt, count: (i) => together.values[i] ?? 0, key: (i) => together.keys[i], show };
 }
 
 /** Findings by criterion × agency, protected as three tables tied together (see the module's comment). */
@@ -318,40 +396,37 @@ function presentFindings(
 ): AuditsView['findings'] {
 	const { findings: allTable, goodOrBetter: goodTable } = data;
 	const agencies = allTable.columns;
-	const counts = (t: CountTable) => t.counts.map((row) => row.map((n) => n ?? 0));
-	const [goodCounts, allCounts] = [counts(goodTable), counts(allTable)];
-	const shown = protectFindings(goodCounts, allCounts, policy);
-	const sumOf = (ns: number[]) => ns.reduce((a, n) => a + n, 0);
+	const p = protectFindings(goodTable, allTable, policy);
 
 	/** Good, below and all of one criterion × agency (or a total), as shown, and the share good or outstanding. */
-	const entry = (pick: (f: FindingFigures) => Shown, good: number, all: number) => {
-		const [g, b, n] = [pick(shown.good), pick(shown.below), pick(shown.all)];
-		return { good: g, below: b, all: n, share: shareOf(g, n, { count: good, base: all }, policy) };
+	const entry = (pick: (at: TableAt) => number) => {
+		const [g, b, n] = [pick(p.good), pick(p.below), pick(p.all)];
+		const [good, all] = [p.show(g), p.show(n)];
+		return { good, below: p.show(b), all, share: shareOf(good, all, { count: p.count(g), base: p.count(n), keys: { count: p.key(g), base: p.key(n) } }, policy) };
 	};
 	const R = allTable.rows.length;
-	const cells = allTable.rows.map((_, r) => agencies.map((_, c) => entry((f) => f.cells[r][c], goodCounts[r][c], allCounts[r][c])));
-	const byCriterion = allTable.rows.map((_, r) => entry((f) => f.rowTotals[r], sumOf(goodCounts[r]), sumOf(allCounts[r])));
-	const column = (t: number[][], c: number) => sumOf(t.map((row) => row[c]));
-	const byAgency = agencies.map((_, c) => entry((f) => f.columnTotals[c], column(goodCounts, c), column(allCounts, c)));
-	const overall = entry((f) => f.total, sumOf(goodCounts.flat()), sumOf(allCounts.flat()));
+	const cells = allTable.rows.map((_, r) => agencies.map((_, c) => entry((at) => at.cells[r][c])));
+	const byCriterion = allTable.rows.map((_, r) => entry((at) => at.rowTotals![r]));
+	const byAgency = agencies.map((_, c) => entry((at) => at.columnTotals![c]));
+	const overall = entry((at) => at.total!);
 
 	const criteria = allTable.rows.map(criterionWords);
 	const agencyNames = names(agencies);
 	const rows: TableRow[] = [];
 	for (let r = 0; r < R; r++) {
 		agencies.forEach((_, c) => {
-			if (allCounts[r][c] === 0) return;
-			const p = cells[r][c];
-			rows.push({ header: `${criteria[r]}: ${agencyNames[c]}`, cells: [p.good, p.below, p.all, p.share] });
+			if (p.count(p.all.cells[r][c]) === 0) return;
+			const e = cells[r][c];
+			rows.push({ header: `${criteria[r]}: ${agencyNames[c]}`, cells: [e.good, e.below, e.all, e.share] });
 		});
 	}
-	const line = (header: string, p: ReturnType<typeof entry>): TableRow => ({ header, cells: [p.good, p.below, p.all, p.share] });
+	const line = (header: string, e: ReturnType<typeof entry>): TableRow => ({ header, cells: [e.good, e.below, e.all, e.share] });
 	return {
-		total: shown.all.total,
+		total: overall.all,
 		grid: {
 			rows: criteria,
 			columns: agencyNames,
-			cells: cells.map((row) => row.map((p) => p.share)),
+			cells: cells.map((row) => row.map((e) => e.share)),
 			rowLabel: 'Criterion',
 			columnLabel: 'Agency',
 			valueLabel: '% of findings graded good or outstanding',
@@ -362,8 +437,8 @@ function presentFindings(
 			rowHeader: 'Criterion',
 			columns: [...agencyNames.map((label) => ({ label, ...pct })), { label: 'All agencies', ...pct }],
 			rows: [
-				...criteria.map((header, r) => ({ header, cells: [...cells[r].map((p) => p.share), byCriterion[r].share] })),
-				{ header: 'All criteria', cells: [...byAgency.map((p) => p.share), overall.share] }
+				...criteria.map((header, r) => ({ header, cells: [...cells[r].map((e) => e.share), byCriterion[r].share] })),
+				{ header: 'All criteria', cells: [...byAgency.map((e) => e.share), overall.share] }
 			],
 			notes: ['Each figure is the percentage of the findings on the criterion (rows) about the agency (columns) that were graded good or outstanding.']
 		},
@@ -393,4 +468,3 @@ const CRITERION_WORDS: Record<string, string> = { voice_of_child: 'Voice of the 
 function criterionWords(code: string): string {
 	return CRITERION_WORDS[code] ?? ((AUDIT_CRITERIA as readonly string[]).includes(code) ? codeWords(code) : code);
 }
-

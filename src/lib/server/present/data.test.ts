@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dataPage, type DataPageData } from '../dashboard/data.ts';
-import { DEFAULT_POLICY } from '../disclosure/index.ts';
+import { DEFAULT_POLICY, policyFrom } from '../disclosure/index.ts';
 import { importExtract } from '../import/import.ts';
 import type { BatchSummary } from '../import/quarantine.ts';
 import { BASE, contact, K1, K3 } from '../metrics/test-fixtures.ts';
@@ -89,6 +89,11 @@ describe('hand-made page data', () => {
 		expect(view.batches[3].loaded).toEqual(c);
 		expect(rows('HLT', 'info_requests')).toEqual(c);
 		expect(counts(view).filter((n) => n >= 1 && n <= policy.threshold)).toEqual([]);
+	});
+
+	it("under a deployment's policy (the cell key method on), rows of files stay exact: the same page as rules 1 to 4 give", () => {
+		expect(policyFrom({}).cellKey).toBe(true);
+		expect(presentData(DATA, policyFrom({}))).toEqual(view);
 	});
 
 	it('how far behind the latest data each table is, in words', () => {

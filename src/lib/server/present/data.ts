@@ -2,7 +2,8 @@
  * The data page (`/data`) as a person may see it: the import history and how fresh each
  * supplier's data is, table by table. These counts are of rows, not children, but they pass
  * through disclosure control all the same (docs/disclosure.md: import and quarantine counts
- * included): a small count of rows of one table can be a small number of children.
+ * included): a small count of rows of one table can be a small number of children. They are
+ * exact (no cell key method: `rowsPolicy`).
  *
  * ## What is protected together
  * - A batch's rows loaded, replaced and quarantined stand alone (`suppressCount`): no total
@@ -156,7 +157,19 @@ function protect(data: DataPageData, policy: DisclosurePolicy): { loaded: Map<nu
 	return { loaded, rows };
 }
 
-export function presentData(data: DataPageData, policy: DisclosurePolicy): DataPageView {
+/**
+ * Rows of files, not figures of a period: exact, 1 to the threshold suppressed (rules 1 to 4),
+ * without the cell key method (rule 7). No filter reaches them, so no two views differ by a
+ * few of them, and the import history already gives each batch's rows; a data manager
+ * reconciles them with the supplier's file row for row (docs/disclosure.md, "What the cell
+ * key method covers").
+ */
+function rowsPolicy(policy: DisclosurePolicy): DisclosurePolicy {
+	return policy.cellKey === true ? { ...policy, cellKey: false } : policy;
+}
+
+export function presentData(data: DataPageData, deployment: DisclosurePolicy): DataPageView {
+	const policy = rowsPolicy(deployment);
 	const { loaded, rows } = protect(data, policy);
 	const extracts = data.freshness.map((f) => f.extracted_on).filter((d): d is string => d !== null);
 	const newestExtract = extracts.length > 0 ? extracts.reduce((a, b) => (a > b ? a : b)) : null;

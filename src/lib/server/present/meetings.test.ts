@@ -7,11 +7,18 @@
  * conferences = ICPCs + RCPCs, reports submitted + not = invited to conferences, a share
  * beside its base gives its count) until nothing more can be worked out. The agencies
  * invited but absent are ordered by their shown figures only.
+ *
+ * A deployment's policy (`policyFrom`) perturbs every count by its cell key (rule 7): page
+ * data for it carries keys (`pageData(spec, seed)`), and every count is then shown as
+ * perturbed(n, key) for its own key (a sum of cells by their keys added), none from 1 to
+ * the threshold, no percentage over 100, with the same figures suppressed as without the
+ * method (so the search, given the true value of every figure shown, still finds nothing).
+ * Tests of rules 1 to 6 over exact hand-made counts use the policy without it (`EXACT`).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { meetingsPage, type MeetingsData } from '../dashboard/meetings.ts';
-import { policyFrom } from '../disclosure/index.ts';
+import { cellKeySum, perturbed, policyFrom } from '../disclosure/index.ts';
 import type { CountTable, DisclosurePolicy, Shown } from '../disclosure/types.ts';
 import type { MetricValue } from '../metrics/compute.ts';
 import { attendance, extract, K1, K3, meeting } from '../metrics/test-fixtures.ts';
@@ -19,6 +26,8 @@ import { createTestWarehouse, type TestWarehouse } from '../metrics/test-helpers
 import { orderByShown, presentMeetings, type AbsentRow, type Attendance, type AttendanceAndAbsence, type MeetingsView } from './meetings.ts';
 
 const POLICY = policyFrom({});
+/** A deployment's policy without the cell key method (rules 1 to 6 alone: exact counts). */
+const EXACT: DisclosurePolicy = { ...POLICY, cellKey: false };
 const OPTIONS = {
 	benchmarks: [],
 	agencies: [
@@ -58,10 +67,11 @@ const ratio = (numerator: number, denominator: number): MetricValue =>
 const table = (rows: string[], counts: number[][]): CountTable => ({ rows, columns: [...TYPES], counts, rowTotals: true, columnTotals: true });
 const col = (counts: number[][], c: number) => sum(counts.map((r) => r[c]));
 
-function pageData(spec: Spec): MeetingsData {
+/** Page data of the counts; with a seed, every count with a cell key (0–255) as the warehouse gives them. */
+function pageData(spec: Spec, seed?: number): MeetingsData {
 	const rows = spec.agencies.map((a) => a.code);
 	const conf = (t: number[][]) => col(t, 1) + col(t, 2);
-	return {
+	const data: MeetingsData = {
 		period: { from: '2024-04-01', to: '2024-06-30' },
 		filters: spec.filters ?? { area: null, agency: null, sector: null },
 		figures: {
@@ -72,6 +82,39 @@ function pageData(spec: Spec): MeetingsData {
 		trend: spec.months.map(([inv, att], i) => ({ month: MONTHS[i], metrics: { cp_meeting_partner_attendance_pct: ratio(att, inv) } })),
 		byAgency: { invited: table(rows, spec.invited), attended: table(rows, spec.attended), reports: table(rows, spec.reports) },
 		sectorOf: Object.fromEntries(spec.agencies.map((a) => [a.code, a.sector]))
+	};
+	return seed === undefined ? data : withKeys(data, seed);
+}
+
+/**
+ * The page data with cell keys from a seed: each cell's at random (0 for an empty one; an
+ * attended cell that is all its invitations the invited cell's key: the same rows); the
+ * figures' keys the sums of the keys of the cells they count (the same rows as the tables'),
+ * the months' at random.
+ */
+function withKeys(data: MeetingsData, seed: number): MeetingsData {
+	const rand = random(seed);
+	const keyFor = (n: number) => (n === 0 ? 0 : Math.floor(rand() * 256));
+	const { invited, attended, reports } = data.byAgency;
+	const counts = (t: CountTable) => t.counts.map((row) => row.map((n) => n ?? 0));
+	const inv = counts(invited).map((row) => row.map(keyFor));
+	const att = counts(attended).map((row, r) => row.map((n, c) => (n === invited.counts[r][c] ? inv[r][c] : keyFor(n))));
+	const rep = counts(reports).map((row) => row.map(keyFor));
+	const column = (k: number[][], c: number) => cellKeySum(k.map((row) => row[c]));
+	const keyed = (v: MetricValue, numerator: number, denominator: number): MetricValue => ({ ...v, keys: { numerator, denominator, value: null } });
+	const f = data.figures;
+	return {
+		...data,
+		figures: {
+			cp_meeting_partner_attendance_pct: keyed(f.cp_meeting_partner_attendance_pct, cellKeySum(att.flat()), cellKeySum(inv.flat())),
+			icpc_partner_attendance_pct: keyed(f.icpc_partner_attendance_pct, column(att, 1), column(inv, 1)),
+			conference_reports_pct: keyed(f.conference_reports_pct, cellKeySum(rep.flat()), cellKeySum([column(inv, 1), column(inv, 2)]))
+		},
+		trend: data.trend.map((m) => {
+			const v = m.metrics.cp_meeting_partner_attendance_pct;
+			return { ...m, metrics: { cp_meeting_partner_attendance_pct: keyed(v, keyFor(v.numerator ?? 0), keyFor(v.denominator ?? 0)) } };
+		}),
+		byAgency: { invited: { ...invited, keys: inv }, attended: { ...attended, keys: att }, reports: { ...reports, keys: rep } }
 	};
 }
 
@@ -146,14 +189,19 @@ function workedOut(known: Map<string, number>, lines: readonly Line[]): Map<stri
  * (invited, attended, not attended) of `a,t` (agency, type; `T` for all), `s:` sectors,
  * `m:` months, `R`/`RS`/`RN` reports (invited to conferences, submitted, not).
  */
-function attack(view: MeetingsView, spec: Spec): { truth: Map<string, number>; revealed: Map<string, number> } {
+function attack(view: MeetingsView, spec: Spec, exact = true): { truth: Map<string, number>; revealed: Map<string, number> } {
 	const truth = new Map<string, number>();
 	const known = new Map<string, number>();
 	const lines: Line[] = [];
 	const A = spec.agencies.length;
 	const measures: [string, number[][]][] = [['I', spec.invited], ['A', spec.attended]];
+	/**
+	 * What a figure shown gives: its value; or, when the counts are perturbed (not `exact`),
+	 * its true count (the worst case: whatever the perturbation, the suppression must hold).
+	 */
+	const learnt = (id: string, value: number) => known.set(id, exact ? value : (truth.get(id) as number));
 	const setKnown = (id: string, s: Shown | undefined) => {
-		if (s && isShownValue(s)) known.set(id, s.value as number);
+		if (s && isShownValue(s)) learnt(id, s.value as number);
 	};
 	/** An attendance figure: its counts, and a share gives its count where its base is shown. */
 	const learn = (id: string, f: Attendance & Partial<AttendanceAndAbsence>) => {
@@ -162,8 +210,8 @@ function attack(view: MeetingsView, spec: Spec): { truth: Map<string, number>; r
 		setKnown(`B:${id}`, f.absent);
 		if (isShownValue(f.invited)) {
 			const base = f.invited.value as number;
-			if (isShownValue(f.attendedPct)) known.set(`A:${id}`, Math.round(((f.attendedPct.value as number) * base) / 100));
-			if (f.absentPct && isShownValue(f.absentPct)) known.set(`B:${id}`, Math.round(((f.absentPct.value as number) * base) / 100));
+			if (isShownValue(f.attendedPct)) learnt(`A:${id}`, Math.round(((f.attendedPct.value as number) * base) / 100));
+			if (f.absentPct && isShownValue(f.absentPct)) learnt(`B:${id}`, Math.round(((f.absentPct.value as number) * base) / 100));
 		}
 	};
 
@@ -220,7 +268,7 @@ function attack(view: MeetingsView, spec: Spec): { truth: Map<string, number>; r
 		setKnown(`R:${r}`, a.reports.invited);
 		setKnown(`RS:${r}`, a.reports.submitted);
 		if (isShownValue(a.reports.invited) && isShownValue(a.reports.submittedPct)) {
-			known.set(`RS:${r}`, Math.round(((a.reports.submittedPct.value as number) * (a.reports.invited.value as number)) / 100));
+			learnt(`RS:${r}`, Math.round(((a.reports.submittedPct.value as number) * (a.reports.invited.value as number)) / 100));
 		}
 	});
 	view.sectors.forEach((s) => learn(`s${s.sector},T`, s.all));
@@ -285,23 +333,52 @@ function smallInTables(view: MeetingsView, threshold: number): string[] {
 	return out;
 }
 
-function expectSafe(view: MeetingsView, spec: Spec, threshold: number): void {
+function expectSafe(view: MeetingsView, spec: Spec, threshold: number, exact = true): void {
 	expect(smallNumbers(view, threshold)).toEqual([]);
 	expect(smallInTables(view, threshold)).toEqual([]);
-	const { truth, revealed } = attack(view, spec);
+	const { truth, revealed } = attack(view, spec, exact);
 	for (const [id, v] of revealed) {
 		expect(v, id).toBe(truth.get(id));
 		expect(v >= 1 && v <= threshold, `${id} = ${v} worked out`).toBe(false);
 	}
 }
 
-/** Every percentage of the view: shown only when both its counts are. */
+/** Every percentage of the view (not counts), where it is. */
+function percentagesOf(view: MeetingsView): { id: string; value: number }[] {
+	const out: { id: string; value: number }[] = [];
+	const put = (id: string, s: Shown) => {
+		if (isShownValue(s)) out.push({ id, value: s.value as number });
+	};
+	const all = (id: string, f: Attendance & Partial<AttendanceAndAbsence>) => {
+		put(`${id} attended`, f.attendedPct);
+		if (f.absentPct) put(`${id} absent`, f.absentPct);
+	};
+	all('all', view.all);
+	view.types.forEach((t) => all(t.type, t.figures));
+	view.agencies.forEach((a) => {
+		a.byType.forEach((f, t) => all(`${a.agency} ${t}`, f));
+		all(a.agency, a.all);
+		put(`${a.agency} reports`, a.reports.submittedPct);
+	});
+	view.sectors.forEach((x) => all(x.sector, x.all));
+	view.months.forEach((x) => all(x.month, x.figures));
+	put('reports', view.reports.submittedPct);
+	view.absent.forEach((x) => put(`absent ${x.agency}`, x.share));
+	for (const [k, h] of Object.entries(view.headlines)) put(k, h.figure.value);
+	return out;
+}
+
+/**
+ * Every percentage of the view: shown only when both its counts are; of the counts as shown
+ * (under the dashboard profile, the counts unrounded), a part capped at its whole; none over 100.
+ */
 function expectSharesOfShown(view: MeetingsView): void {
 	const attendances: Attendance[] = [view.all, ...view.types.map((t) => t.figures), ...view.agencies.flatMap((a) => [...a.byType, a.all]), ...view.sectors.map((s) => s.all), ...view.months.map((x) => x.figures)];
 	for (const f of attendances) {
 		if (!isShownValue(f.attended) || !isShownValue(f.invited)) expect(f.attendedPct.value).toBeNull();
-		if (isShownValue(f.attendedPct)) expect(f.attendedPct.value).toBeCloseTo((100 * (f.attended.value as number)) / (f.invited.value as number), 9);
+		if (isShownValue(f.attendedPct)) expect(f.attendedPct.value).toBeCloseTo((100 * Math.min(f.attended.value as number, f.invited.value as number)) / (f.invited.value as number), 9);
 	}
+	expect(percentagesOf(view).filter((p) => p.value < 0 || p.value > 100)).toEqual([]);
 	for (const f of [view.all, ...view.agencies.map((a) => a.all)]) {
 		if (!isShownValue(f.absent) || !isShownValue(f.invited)) expect(f.absentPct.value).toBeNull();
 	}
@@ -312,6 +389,66 @@ function expectSharesOfShown(view: MeetingsView): void {
 	for (const h of Object.values(view.headlines)) {
 		if (!isShownValue(h.figure.numerator) || !isShownValue(h.figure.denominator)) expect(h.figure.value.value).toBeNull();
 	}
+}
+
+/** Every count of the view beside its true count and its cell key (a sum of cells: their keys added). */
+function keyedFigures(view: MeetingsView, data: MeetingsData): { id: string; shown: Shown; count: number; key: number }[] {
+	const out: { id: string; shown: Shown; count: number; key: number }[] = [];
+	const { invited, attended, reports } = data.byAgency;
+	const at = (t: CountTable, cells: (readonly [number, number])[]) => ({
+		count: sum(cells.map(([r, c]) => t.counts[r][c] ?? 0)),
+		key: cellKeySum(cells.map(([r, c]) => t.keys![r][c]))
+	});
+	const A = invited.rows.length;
+	const rowCells = (rs: number[], cs: number[]) => rs.flatMap((r) => cs.map((c) => [r, c] as const));
+	const put = (id: string, shown: Shown, f: { count: number; key: number }) => out.push({ id, shown, ...f });
+	const types = range(TYPES.length);
+	/** The attendance of some cells, and the invitations not attended. */
+	const attendanceOf = (id: string, f: Attendance & Partial<AttendanceAndAbsence>, cells: (readonly [number, number])[]) => {
+		const i = at(invited, cells);
+		const a = at(attended, cells);
+		put(`${id} invited`, f.invited, i);
+		put(`${id} attended`, f.attended, a);
+		if (f.absent) put(`${id} absent`, f.absent, { count: i.count - a.count, key: (((i.key - a.key) % 256) + 256) % 256 });
+	};
+	view.agencies.forEach((x, r) => {
+		x.byType.forEach((f, t) => attendanceOf(`${x.agency} ${TYPES[t]}`, f, [[r, t]]));
+		attendanceOf(x.agency, x.all, rowCells([r], types));
+		put(`${x.agency} reports invited`, x.reports.invited, at(invited, rowCells([r], [1, 2])));
+		put(`${x.agency} reports submitted`, x.reports.submitted, at(reports, rowCells([r], types)));
+	});
+	view.types.forEach((x, t) => attendanceOf(x.type, x.figures, rowCells(range(A), [t])));
+	attendanceOf('all', view.all, rowCells(range(A), types));
+	view.sectors.forEach((x) => attendanceOf(x.sector, x.all, rowCells(range(A).filter((r) => data.sectorOf[invited.rows[r]] === x.sector), types)));
+	put('reports invited', view.reports.invited, at(invited, rowCells(range(A), [1, 2])));
+	put('reports submitted', view.reports.submitted, at(reports, rowCells(range(A), types)));
+	view.months.forEach((x, i) => {
+		const v = data.trend[i].metrics.cp_meeting_partner_attendance_pct;
+		put(`${x.month} invited`, x.figures.invited, { count: v.denominator ?? 0, key: v.keys?.denominator ?? 0 });
+		put(`${x.month} attended`, x.figures.attended, { count: v.numerator ?? 0, key: v.keys?.numerator ?? 0 });
+	});
+	const h = view.headlines;
+	for (const [name, figure, numerator, denominator] of [
+		['cpMeetings', h.cpMeetings.figure, at(attended, rowCells(range(A), types)), at(invited, rowCells(range(A), types))],
+		['icpc', h.icpc.figure, at(attended, rowCells(range(A), [1])), at(invited, rowCells(range(A), [1]))],
+		['reports', h.reports.figure, at(reports, rowCells(range(A), types)), at(invited, rowCells(range(A), [1, 2]))]
+	] as const) {
+		put(`${name} numerator`, figure.numerator, numerator);
+		put(`${name} denominator`, figure.denominator, denominator);
+	}
+	return out;
+}
+
+/** The symbol of every figure of the view, by where it is: what is suppressed, whatever the values. */
+function symbols(view: MeetingsView): Record<string, string | null> {
+	const out: Record<string, string | null> = {};
+	const walk = (v: unknown, path: string) => {
+		if (v === null || typeof v !== 'object') return;
+		if ('symbol' in v && 'value' in v) out[path] = (v as Shown).symbol;
+		for (const [k, child] of Object.entries(v)) walk(child, `${path}.${k}`);
+	};
+	walk(view, '');
+	return out;
 }
 
 // ------------------------------------------------------------------ tests
@@ -348,10 +485,10 @@ const BASE_SPEC: Spec = {
 	]
 };
 
-describe('presentMeetings, from hand-made page data', () => {
+describe('presentMeetings, from hand-made page data (rules 1 to 6: exact counts)', () => {
 	const spec = BASE_SPEC;
 	const data = pageData(spec);
-	const view = presentMeetings(data, POLICY, OPTIONS);
+	const view = presentMeetings(data, EXACT, OPTIONS);
 
 	it('shows no count from 1 to the threshold, and nothing suppressed can be worked out', () => {
 		expect(sum(BASE_SPEC.months.map((x) => x[0]))).toBe(sum(BASE_SPEC.invited.flat()));
@@ -439,10 +576,85 @@ describe('presentMeetings, from hand-made page data', () => {
 	it('a metric that does not count what the tables count is a bug: it throws', () => {
 		const wrong = structuredClone(data);
 		wrong.figures.icpc_partner_attendance_pct = ratio(37, 44);
-		expect(() => presentMeetings(wrong, POLICY, OPTIONS)).toThrow(/icpc_partner_attendance_pct/);
+		expect(() => presentMeetings(wrong, EXACT, OPTIONS)).toThrow(/icpc_partner_attendance_pct/);
 		const months = structuredClone(data);
 		months.trend[0].metrics.cp_meeting_partner_attendance_pct = ratio(67, 81);
-		expect(() => presentMeetings(months, POLICY, OPTIONS)).toThrow(/do not add up/);
+		expect(() => presentMeetings(months, EXACT, OPTIONS)).toThrow(/do not add up/);
+	});
+});
+
+describe('under a deployment\'s policy (the cell key method), from hand-made page data with cell keys', () => {
+	const spec = BASE_SPEC;
+	const data = pageData(spec, 11);
+	const view = presentMeetings(data, POLICY, OPTIONS);
+
+	it('policyFrom({}) perturbs', () => {
+		expect(POLICY.cellKey).toBe(true);
+	});
+
+	it('every count is shown as perturbed(n, key, 5) for its own key; a sum of cells by their keys added', () => {
+		const figures = keyedFigures(view, data).filter((f) => isShownValue(f.shown));
+		expect(figures.length).toBeGreaterThan(60);
+		for (const f of figures) expect(f.shown.value, f.id).toBe(f.count === 0 ? 0 : perturbed(f.count, f.key, 5));
+		expect(figures.filter((f) => f.shown.value !== f.count).length).toBeGreaterThan(10);
+		// For instance: the health trust's 30 core groups by their own key; its 72 invitations by its row's keys added;
+		// all 214 invitations by every cell's; its 18 not attended by its row's invited key less its attended key.
+		const [inv, att] = [data.byAgency.invited.keys!, data.byAgency.attended.keys!];
+		const hlt = view.agencies.find((a) => a.agency === 'HLT')!;
+		expect(hlt.byType[3].invited).toEqual(shown(perturbed(30, inv[0][3]!, 5)));
+		expect(hlt.all.invited).toEqual(shown(perturbed(72, cellKeySum(inv[0]), 5)));
+		expect(view.all.invited).toEqual(shown(perturbed(214, cellKeySum(inv.flat()), 5)));
+		expect(hlt.all.absent).toEqual(shown(perturbed(18, (cellKeySum(inv[0]) - cellKeySum(att[0]) + 256) % 256, 5)));
+	});
+
+	it('no count from 1 to 5 shown, no percentage over 100, and nothing suppressed worked out', () => {
+		expectSafe(view, spec, 5, false);
+		expectSharesOfShown(view);
+		expect(percentagesOf(view).length).toBeGreaterThan(30);
+	});
+
+	it('suppression is decided on the true counts: the same figures as without the method', () => {
+		expect(symbols(view)).toEqual(symbols(presentMeetings(data, EXACT, OPTIONS)));
+		const police = view.agencies.find((a) => a.agency === 'POL')!;
+		expect(police.all).toMatchObject({ attended: C, attendedPct: C, absent: C, absentPct: C });
+	});
+
+	it('the headlines: the tables\' figures (the same rows, the same keys), the value of the perturbed counts', () => {
+		const h = view.headlines;
+		expect(h.cpMeetings.figure.numerator).toEqual(view.all.attended);
+		expect(h.cpMeetings.figure.denominator).toEqual(view.all.invited);
+		expect(h.icpc.figure.denominator).toEqual(view.types[1].figures.invited);
+		expect(h.reports.figure.numerator).toEqual(view.reports.submitted);
+		const [n, d] = [view.all.attended.value!, view.all.invited.value!];
+		expect(h.cpMeetings.figure.value).toEqual(shown((100 * Math.min(n, d)) / d));
+		// A metric whose keys are not the tables' (other rows) is a bug: it throws.
+		const wrong = structuredClone(data);
+		wrong.figures.icpc_partner_attendance_pct.keys!.denominator = (wrong.figures.icpc_partner_attendance_pct.keys!.denominator! + 1) % 256;
+		expect(() => presentMeetings(wrong, POLICY, OPTIONS)).toThrow(/icpc_partner_attendance_pct: the metric's cell keys/);
+		// Without the method the keys are not asked for.
+		expect(() => presentMeetings(wrong, EXACT, OPTIONS)).not.toThrow();
+	});
+
+	it('a share is of the perturbed counts, a part capped at its whole: 100% where the part is shown above its whole', () => {
+		// The police attended 39 of 40 strategy discussions: some keys show the 39 above the 40.
+		let found = 0;
+		for (let seed = 0; seed < 400 && found < 3; seed++) {
+			const d = pageData(spec, seed);
+			const f = presentMeetings(d, POLICY, OPTIONS).agencies.find((a) => a.agency === 'POL')!.byType[0];
+			const [a, i] = [f.attended.value!, f.invited.value!];
+			expect(a).toBe(perturbed(39, d.byAgency.attended.keys![2][0]!, 5));
+			expect(i).toBe(perturbed(40, d.byAgency.invited.keys![2][0]!, 5));
+			expect(f.attendedPct).toEqual(shown((100 * Math.min(a, i)) / i));
+			if (a > i) {
+				expect(f.attendedPct).toEqual(shown(100));
+				found++;
+			}
+		}
+		expect(found).toBe(3);
+	});
+
+	it('a count without its key is refused, not shown unperturbed', () => {
+		expect(() => presentMeetings(pageData(spec), POLICY, OPTIONS)).toThrow(/cell key/);
 	});
 });
 
@@ -459,8 +671,8 @@ describe('the order of agencies invited but absent never depends on a suppressed
 	});
 
 	it('two pages whose suppressed counts differ (VOL 3 and police 5, or VOL 5 and police 3) list them in the same order', () => {
-		const a = presentMeetings(pageData(spec(2, 4)), POLICY, OPTIONS);
-		const b = presentMeetings(pageData(spec(4, 2)), POLICY, OPTIONS);
+		const a = presentMeetings(pageData(spec(2, 4), 1), POLICY, OPTIONS);
+		const b = presentMeetings(pageData(spec(4, 2), 1), POLICY, OPTIONS);
 		expect(a.absent.map((r) => r.absent.symbol)).toEqual([null, null, 'c', 'c']);
 		expect(b.absent.map((r) => r.absent.symbol)).toEqual([null, null, 'c', 'c']);
 		expect(a.absent.map((r) => r.agency)).toEqual(b.absent.map((r) => r.agency));
@@ -509,25 +721,36 @@ describe('the order of agencies invited but absent never depends on a suppressed
 
 describe('random pages', () => {
 	for (const threshold of [3, 5, 10]) {
-		it(`threshold ${threshold}: no small count shown or worked out; percentages only of shown counts`, () => {
+		it(`threshold ${threshold}, perturbed by random keys: no small count shown or worked out; percentages only of shown counts, none over 100`, () => {
 			const policy: DisclosurePolicy = policyFrom({ threshold });
+			expect(policy.cellKey).toBe(true);
 			const rand = random(200 + threshold);
 			let shares = 0;
+			let moved = 0;
 			for (let i = 0; i < 150; i++) {
 				const spec = randomSpec(rand);
-				const view = presentMeetings(pageData(spec), policy, OPTIONS);
-				expectSafe(view, spec, threshold);
+				const data = pageData(spec, Math.floor(rand() * 2 ** 31));
+				const view = presentMeetings(data, policy, OPTIONS);
+				expectSafe(view, spec, threshold, false);
 				expectSharesOfShown(view);
+				for (const f of keyedFigures(view, data)) {
+					if (!isShownValue(f.shown)) continue;
+					expect(f.shown.value, f.id).toBe(f.count === 0 ? 0 : perturbed(f.count, f.key, threshold));
+					if (f.shown.value !== f.count) moved++;
+				}
+				// Suppression is decided on the true counts: the same as without the method.
+				expect(symbols(view)).toEqual(symbols(presentMeetings(data, { ...policy, cellKey: false }, OPTIONS)));
 				shares += view.agencies.flatMap((a) => a.byType).filter((f) => isShownValue(f.attendedPct)).length;
 			}
-			// Not everything suppressed.
+			// Not everything suppressed, and the perturbation moves counts.
 			expect(shares).toBeGreaterThan(100);
+			expect(moved).toBeGreaterThan(100);
 		});
 	}
 
 	it('(the search finds what a shown "attended" beside a shown "invited" gives away)', () => {
 		const spec = BASE_SPEC;
-		const view = structuredClone(presentMeetings(pageData(spec), POLICY, OPTIONS));
+		const view = structuredClone(presentMeetings(pageData(spec), EXACT, OPTIONS));
 		const police = view.agencies.find((a) => a.agency === 'POL')!;
 		police.all.invited = shown(91);
 		police.all.attended = shown(89);
@@ -538,7 +761,7 @@ describe('random pages', () => {
 
 describe('under the publication profile', () => {
 	it('every count shown is a multiple of 5, every percentage a whole number', () => {
-		const view = presentMeetings(pageData(BASE_SPEC), policyFrom({ profile: 'publication' }), OPTIONS);
+		const view = presentMeetings(pageData(BASE_SPEC, 3), policyFrom({ profile: 'publication' }), OPTIONS);
 		const attendances = [view.all, ...view.types.map((t) => t.figures), ...view.agencies.flatMap((a) => [...a.byType, a.all]), ...view.months.map((x) => x.figures)];
 		const counts = [...attendances.flatMap((f) => [f.invited, f.attended]), ...view.absent.map((a) => a.absent), view.all.absent].filter(isShownValue);
 		expect(counts.length).toBeGreaterThan(0);

@@ -1,6 +1,7 @@
 /**
- * The meetings page as a person may see it: every count through disclosure control, and
- * every percentage from SHOWN counts only (`c` when either count is not shown).
+ * The meetings page as a person may see it: every count through disclosure control (perturbed
+ * by its own cell key under the cell key method), and every percentage from SHOWN counts only
+ * (`c` when either count is not shown).
  *
  * ## What is shown together, and how it is protected
  * Every count of the page is a sum of the same invitations of partners to child protection
@@ -34,12 +35,25 @@
  * - **Agencies invited but absent** are ordered by their SHOWN figures only (`orderByShown`):
  *   the count not attended (most first), then the share, then the name; a `c` sorts after
  *   every shown figure, by name, so the order says nothing about a value that is not shown.
+ *
+ * ## Cell keys (rule 7, the cell key method)
+ * Under a policy with the method every count is shown perturbed by its own cell key, beside
+ * its count in the problem (`Problem.keys`, passed to `showCount`): a table's cells by the
+ * keys the page data carries (`CountTable.keys`); a sum of cells (a total, a sector, an
+ * agency's invitations to conferences) by the sum of their keys (`cellKeySum`: the sum of
+ * the same rows' record keys); the invitations not attended by the invited's key less the
+ * attended's (those rows are the invited less the attended); a month by the metric's own keys.
+ * A headline's counts are the tables' figures, and must be the metric's counts with the
+ * metric's keys (the same rows), so that the same rows always show the same number: a
+ * mismatch throws, as one of the counts does. Every percentage is of the counts as shown
+ * before rounding (perturbed), the part capped at its whole, so none passes 100%.
+ * Suppression is decided on the true counts first, as without the method.
  */
 import type { BarChartData, GridData, TableColumn, TableData, TableRow, TrendChartData } from '../../components/charts/types.ts';
 import { CONFERENCE_TYPES, CP_MEETING_TYPES, NO_SECTOR, sectorTable, type MeetingsData, type MeetingsKey } from '../dashboard/meetings.ts';
 import { metricInfo } from '../dashboard/metrics.ts';
 import type { Benchmark } from '../dashboard/settings.ts';
-import { checkPolicy, isSmall, protectLines, showCount, suppressMetric } from '../disclosure/index.ts';
+import { adjustedCount, cellKeySum, checkPolicy, isSmall, protectLines, showCount, suppressMetric } from '../disclosure/index.ts';
 import type { CountTable, DisclosurePolicy, Shown, ShownMetric } from '../disclosure/types.ts';
 import type { MetricValue } from '../metrics/compute.ts';
 import { agencyName, benchmarksOf, isShown, shareOf, suppressed, type AgencyNames, type ShownHeadline } from './escalation.ts';
@@ -141,14 +155,23 @@ interface Block {
 	total: number;
 }
 
-/** Figures (unrounded counts) and the lines between them, built up as the page's parts are added. */
+/**
+ * Figures (unrounded counts) with their cell keys (null where the page data has none), and
+ * the lines between them, built up as the page's parts are added.
+ */
 class Problem {
 	readonly values: number[] = [];
+	readonly keys: (number | null)[] = [];
 	readonly lines: number[][] = [];
-	add(n: number): number {
+	add(n: number, key: number | null): number {
 		if (!Number.isInteger(n) || n < 0) throw new Error(`not a count: ${n}`);
 		this.values.push(n);
+		this.keys.push(key);
 		return this.values.length - 1;
+	}
+	/** A figure that is the sum of others: its count and its key the sums of theirs. */
+	addSum(members: readonly number[]): number {
+		return this.add(sum(members.map((i) => this.values[i])), keySum(members.map((i) => this.keys[i])));
 	}
 	line(members: readonly number[]): void {
 		this.lines.push([...members]);
@@ -162,6 +185,21 @@ const range = (n: number) => [...Array(n).keys()];
 
 function countsOf(t: CountTable): number[][] {
 	return t.counts.map((row) => row.map((n) => n ?? 0));
+}
+
+/** A table's cell keys, or nulls where it has none. */
+function keysOf(t: CountTable): (number | null)[][] {
+	return t.counts.map((row, r) => row.map((_, c) => t.keys?.[r]?.[c] ?? null));
+}
+
+/** The key of a sum: its members' keys added, or null when any has none. */
+function keySum(keys: readonly (number | null)[]): number | null {
+	return keys.some((k) => k === null) ? null : cellKeySum(keys);
+}
+
+/** The key of the rows of `whole` not in `part` (a subset of them): the whole's key less the part's. */
+function keyDifference(whole: number | null, part: number | null): number | null {
+	return whole === null || part === null ? null : (((whole - part) % 256) + 256) % 256;
 }
 
 /**
@@ -184,6 +222,7 @@ export function protectMeetings(data: MeetingsData, policy: DisclosurePolicy) {
 		})
 	);
 	const counts: Record<Measure, number[][]> = { invited: inv, attended: att };
+	const cellKeys: Record<Measure, (number | null)[][]> = { invited: keysOf(invited), attended: keysOf(attended) };
 	const A = inv.length;
 	const T = CP_MEETING_TYPES.length;
 	const p = new Problem();
@@ -191,11 +230,10 @@ export function protectMeetings(data: MeetingsData, policy: DisclosurePolicy) {
 	// By agency × meeting type, invited and attended, each a table with its totals.
 	const agency = {} as Record<Measure, Block>;
 	for (const m of MEASURES) {
-		const k = counts[m];
-		const cells = k.map((row) => row.map((n) => p.add(n)));
-		const rows = k.map((row) => p.add(sum(row)));
-		const columns = range(T).map((c) => p.add(sum(k.map((row) => row[c]))));
-		const total = p.add(sum(k.flat()));
+		const cells = counts[m].map((row, r) => row.map((n, c) => p.add(n, cellKeys[m][r][c])));
+		const rows = cells.map((row) => p.addSum(row));
+		const columns = range(T).map((c) => p.addSum(cells.map((row) => row[c])));
+		const total = p.addSum(cells.flat());
 		agency[m] = { cells, rows, columns, total };
 		for (const r of range(A)) p.line([...cells[r], rows[r]]);
 		for (const c of range(T)) p.line([...cells.map((row) => row[c]), columns[c]]);
@@ -204,8 +242,10 @@ export function protectMeetings(data: MeetingsData, policy: DisclosurePolicy) {
 	}
 
 	// Not attended, by agency and in all: a column with its total, and invited = attended + not attended.
-	const absentRows = range(A).map((r) => p.add(sum(inv[r]) - sum(att[r])));
-	const absentTotal = p.add(sum(inv.flat()) - sum(att.flat()));
+	const absent = (invitedAt: number, attendedAt: number) =>
+		p.add(p.values[invitedAt] - p.values[attendedAt], keyDifference(p.keys[invitedAt], p.keys[attendedAt]));
+	const absentRows = range(A).map((r) => absent(agency.invited.rows[r], agency.attended.rows[r]));
+	const absentTotal = absent(agency.invited.total, agency.attended.total);
 	p.line([...absentRows, absentTotal]);
 	range(A).forEach((r) => p.line([agency.attended.rows[r], absentRows[r], agency.invited.rows[r]]));
 	p.line([agency.attended.total, absentTotal, agency.invited.total]);
@@ -221,7 +261,7 @@ export function protectMeetings(data: MeetingsData, policy: DisclosurePolicy) {
 	const sector = {} as Record<Measure, number[]>;
 	for (const m of MEASURES) {
 		const a = agency[m];
-		sector[m] = agenciesOf.map((rs) => p.add(sum(rs.map((r) => p.values[a.rows[r]]))));
+		sector[m] = agenciesOf.map((rs) => p.addSum(rs.map((r) => a.rows[r])));
 		agenciesOf.forEach((rs, s) => p.line([...rs.map((r) => a.rows[r]), sector[m][s]]));
 		p.line([...sector[m], a.total]);
 	}
@@ -229,28 +269,34 @@ export function protectMeetings(data: MeetingsData, policy: DisclosurePolicy) {
 	// By month: the metric's numerator and denominator of each month; the months add up to the grand totals.
 	const monthCounts = data.trend.map((m) => {
 		const v = m.metrics.cp_meeting_partner_attendance_pct;
-		return { invited: v.denominator ?? 0, attended: v.numerator ?? 0 };
+		return { invited: v.denominator ?? 0, attended: v.numerator ?? 0, keys: { invited: v.keys?.denominator ?? null, attended: v.keys?.numerator ?? null } };
 	});
 	for (const m of MEASURES) {
 		if (sum(monthCounts.map((x) => x[m])) !== p.values[agency[m].total]) throw new Error(`the months' ${m} do not add up to the tables' total`);
 	}
-	const month = monthCounts.map((x) => ({ invited: p.add(x.invited), attended: p.add(x.attended) }));
+	const month = monthCounts.map((x) => ({ invited: p.add(x.invited, x.keys.invited), attended: p.add(x.attended, x.keys.attended) }));
 	for (const m of MEASURES) p.line([...month.map((x) => x[m]), agency[m].total]);
 
 	// Reports to conferences by agency: invited to conferences = its ICPC and RCPC invitations.
 	const conf = CONFERENCE_TYPES.map((t) => CP_MEETING_TYPES.indexOf(t));
-	const report = range(A).map((r) => ({ invited: p.add(sum(conf.map((c) => inv[r][c]))), submitted: p.add(sum(conf.map((c) => rep[r][c]))) }));
+	const repKeys = keysOf(reports);
+	const report = range(A).map((r) => ({
+		invited: p.addSum(conf.map((c) => agency.invited.cells[r][c])),
+		submitted: p.add(sum(conf.map((c) => rep[r][c])), keySum(conf.map((c) => repKeys[r][c])))
+	}));
 	const reportTotal = {
-		invited: p.add(sum(report.map((x) => p.values[x.invited]))),
-		submitted: p.add(sum(report.map((x) => p.values[x.submitted])))
+		invited: p.addSum(report.map((x) => x.invited)),
+		submitted: p.addSum(report.map((x) => x.submitted))
 	};
 	for (const k of ['invited', 'submitted'] as const) p.line([...report.map((x) => x[k]), reportTotal[k]]);
 	report.forEach((x, r) => p.line([...conf.map((c) => agency.invited.cells[r][c]), x.invited]));
 	p.line([...conf.map((c) => agency.invited.columns[c]), reportTotal.invited]);
 
 	const hidden = protectLines({ values: p.values, lines: p.lines }, p.values.map((v) => isSmall(v, policy)));
-	const show = (i: number): Shown => showCount(p.values[i], hidden[i], policy);
-	const share = (count: number, base: number) => shareOf(show(count), show(base), { count: p.values[count], base: p.values[base] }, policy);
+	const show = (i: number): Shown => showCount(p.values[i], hidden[i], policy, p.keys[i]);
+	// Of the counts as shown before rounding (perturbed by their keys under the cell key method), the part capped at its whole.
+	const unrounded = (i: number) => (hidden[i] ? p.values[i] : adjustedCount(p.values[i], policy, p.keys[i]));
+	const share = (count: number, base: number) => shareOf(show(count), show(base), { count: Math.min(unrounded(count), unrounded(base)), base: unrounded(base) }, policy);
 	const attendance = (i: Record<Measure, number>): Attendance => ({ invited: show(i.invited), attended: show(i.attended), attendedPct: share(i.attended, i.invited) });
 	const withAbsence = (i: Record<Measure, number>, absent: number): AttendanceAndAbsence => ({
 		...attendance(i),
@@ -263,8 +309,8 @@ export function protectMeetings(data: MeetingsData, policy: DisclosurePolicy) {
 		submitted: show(x.submitted),
 		submittedPct: share(x.submitted, x.invited)
 	});
-	/** A figure with the unrounded count it stands for. */
-	const counted = (i: number) => ({ shown: show(i), count: p.values[i] });
+	/** A figure with the unrounded count it stands for, and its cell key. */
+	const counted = (i: number) => ({ shown: show(i), count: p.values[i], key: p.keys[i] });
 	const icpc = CP_MEETING_TYPES.indexOf('icpc');
 	return {
 		all: withAbsence(of(agency, (b) => b.total), absentTotal),
@@ -292,17 +338,23 @@ export function protectMeetings(data: MeetingsData, policy: DisclosurePolicy) {
 
 /**
  * A metric shown with the page's own figures as its numerator and denominator (the same
- * counts: a mismatch throws); its value `c` when either is not shown.
+ * counts, and under the cell key method the same keys: a mismatch throws); its value `c`
+ * when either is not shown.
  */
 export function heldFigure(
 	key: MeetingsKey,
 	m: MetricValue,
-	numerator: { shown: Shown; count: number },
-	denominator: { shown: Shown; count: number },
+	numerator: { shown: Shown; count: number; key?: number | null },
+	denominator: { shown: Shown; count: number; key?: number | null },
 	policy: DisclosurePolicy
 ): ShownMetric {
 	if (m.numerator !== numerator.count || m.denominator !== denominator.count) {
 		throw new Error(`${key}: the metric counts ${m.numerator} of ${m.denominator}, the tables ${numerator.count} of ${denominator.count}`);
+	}
+	// The same rows have the same key: a count shown twice shows one number.
+	const differs = (count: number, mine: number | null | undefined, theirs: number | null | undefined) => count > 0 && (mine ?? null) !== (theirs ?? null);
+	if (policy.cellKey === true && (differs(numerator.count, m.keys?.numerator, numerator.key) || differs(denominator.count, m.keys?.denominator, denominator.key))) {
+		throw new Error(`${key}: the metric's cell keys (${m.keys?.numerator} of ${m.keys?.denominator}) are not the tables' (${numerator.key} of ${denominator.key})`);
 	}
 	const alone = suppressMetric(key, m, policy);
 	const hidden = !isShown(numerator.shown) || !isShown(denominator.shown);

@@ -1,21 +1,27 @@
 /**
  * The local need page as shown: no count from 1 to 5 anywhere, the tables and the headline
  * protected together, ranks and shares from shown figures only, and the overlap of agencies
- * withheld with the figure when the two would give a suppressed count away.
+ * withheld with the figure when the two would give a suppressed count away. Over hand-made
+ * counts with `DEFAULT_POLICY` (exact figures); with cell keys (`withKeys`) under a
+ * deployment's policy (`policyFrom({})`: the cell key method), every count shown perturbed by
+ * its own key, totals by their cells' keys added, and no percentage over 100.
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AGENCY_COUNTS, CONVERSION_COLUMNS, NEED_DIMENSIONS, needPage, type NeedData, type NeedDimension } from '../dashboard/need.ts';
 import type { Benchmark } from '../dashboard/settings.ts';
-import { DEFAULT_POLICY, deriveShares, suppressTable } from '../disclosure/index.ts';
-import type { CountTable, Shown } from '../disclosure/types.ts';
+import { cellKeySum, DEFAULT_POLICY, deriveShares, perturbation, perturbed, policyFrom, suppressTable } from '../disclosure/index.ts';
+import type { CountTable, DisclosurePolicy, Shown } from '../disclosure/types.ts';
 import { count, determinedExactly, rate, ratio } from '../disclosure/test-support.ts';
+import type { MetricValue } from '../metrics/compute.ts';
 import { FIXED_GROUPS } from '../metrics/dimensions.ts';
 import { contact, extract, K1, K2, K3, K4, K5, referral } from '../metrics/test-fixtures.ts';
 import { createTestWarehouse, type TestWarehouse } from '../metrics/test-helpers.ts';
 import { groupLabel, presentNeed, type NeedView, type ShownConversionRow } from './need.ts';
 
 const POLICY = DEFAULT_POLICY;
+/** A deployment's policy: the cell key method on. */
+const KEYED = policyFrom({});
 const C: Shown = { value: null, symbol: 'c' };
 
 /** Every shown count of the view (shares, rates and percentages aside), with where it is. */
@@ -39,6 +45,22 @@ function shownCounts(view: unknown): { path: string; shown: Shown }[] {
 function expectNoSmallCount(view: NeedView): void {
 	const small = shownCounts(view).filter(({ shown }) => shown.value !== null && shown.value >= 1 && shown.value <= POLICY.threshold);
 	expect(small).toEqual([]);
+}
+
+/** Every shown percentage of the view: the breakdowns' shares, the conversions, and the two headline percentages. */
+function shownPercentages(view: NeedView): { path: string; value: number }[] {
+	const out: { path: string; value: number }[] = [];
+	const add = (path: string, s: Shown) => s.value !== null && out.push({ path, value: s.value });
+	for (const b of view.breakdowns) for (const g of b.groups) g.shares.forEach((s, j) => add(`${b.dimension}.${g.code}.${j}`, s));
+	for (const t of [view.conversion.bySector, view.conversion.byAgency]) for (const r of [...t.rows, t.total]) add(`conversion.${t.by}.${r.code}`, r.percent);
+	add('multiAgency.figure', view.multiAgency.figure.value);
+	add('conversion.figure', view.conversion.figure.value);
+	return out;
+}
+
+function expectNoPercentageOver100(view: NeedView): void {
+	const all = shownPercentages(view);
+	expect(all.filter((p) => !(p.value >= 0 && p.value <= 100))).toEqual([]);
 }
 
 // ---------------------------------------------------------------- hand-made page data
@@ -129,6 +151,89 @@ function needData(g: Given): NeedData {
 }
 
 const breakdown = (view: NeedView, d: NeedDimension) => view.breakdowns.find((b) => b.dimension === d)!;
+
+/** Cell keys 0–255 from a seed (mulberry32): random, and the same for the same seed. */
+function keyStream(seed: number): () => number {
+	let a = seed >>> 0;
+	return () => {
+		a = (a + 0x6d2b79f5) >>> 0;
+		let t = Math.imul(a ^ (a >>> 15), a | 1);
+		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+		return ((t ^ (t >>> 14)) >>> 0) % 256;
+	};
+}
+
+/**
+ * The page data with cell keys, as the warehouse gives them: a random key for each count of
+ * rows (0 for no rows), and every count made of others keyed by their keys added (a table's
+ * column with its headline, a sector's outcomes with its contacts, the figures with the
+ * children by number of agencies): the largest cell of each takes what makes the sum.
+ */
+function withKeys(data: NeedData, seed: number): NeedData {
+	const next = keyStream(seed);
+	const random = (n: number | null) => (n ? next() : 0);
+	/** Keys for counts that add up to a count whose key is `total`. */
+	const spread = (counts: readonly (number | null)[], total: number): number[] => {
+		const keys = counts.map(random);
+		const largest = counts.reduce<number>((best, n, i) => ((n ?? 0) > (counts[best] ?? 0) ? i : best), 0);
+		if (!counts[largest]) {
+			if (total !== 0) throw new Error('a key for no rows');
+			return keys;
+		}
+		keys[largest] = (((total - cellKeySum(keys.filter((_, i) => i !== largest))) % 256) + 256) % 256;
+		return keys;
+	};
+	const column = (t: CountTable, c: number) => t.counts.map((r) => r[c]);
+	const transpose = (columns: number[][], rows: number) => [...Array(rows).keys()].map((r) => columns.map((col) => col[r]));
+	const numeratorKey = (m: MetricValue, key: number): MetricValue => ({ ...m, keys: { numerator: key, denominator: null, value: null } });
+	const b = data.breakdowns;
+	const keyed = (t: CountTable, keys: number[][]): CountTable => ({ ...t, keys });
+
+	const sector = keyed(b.sector, b.sector.counts.map((r) => r.map(random)));
+	const whole = sector.columns.map((_, c) => cellKeySum(sector.keys!.map((r) => r[c])));
+	const adding = (t: CountTable) => keyed(t, transpose(t.columns.map((_, c) => spread(column(t, c), whole[c])), t.rows.length));
+	const S = data.conversion.bySector;
+	const outcomeKeys = S.rows.map((code, r) => spread(S.counts[r], sector.keys![sector.rows.indexOf(code)][0]!));
+	const M = data.multiAgency;
+	const groupKeys = M.byCount.map((g) => random(g.children));
+	const overlapKeys = M.overlap.counts.map((r) => r.map(() => 0));
+	M.overlap.counts.forEach((r, i) => r.forEach((n, j) => j >= i && (overlapKeys[i][j] = overlapKeys[j][i] = random(n))));
+	const keyOfColumn = (c: number) => cellKeySum(outcomeKeys.map((k) => k[c]));
+	return {
+		...data,
+		totals: { contacts: numeratorKey(data.totals.contacts, whole[0]), referrals: numeratorKey(data.totals.referrals, whole[1]) },
+		areas: data.areas.map((a) => ({
+			...a,
+			contacts: numeratorKey(a.contacts, random(a.contacts.numerator)),
+			referrals: numeratorKey(a.referrals, random(a.referrals.numerator))
+		})),
+		breakdowns: {
+			concern: keyed(b.concern, b.concern.counts.map((r) => r.map(random))),
+			sector,
+			age_band: adding(b.age_band),
+			sex: adding(b.sex),
+			ethnicity_group: adding(b.ethnicity_group)
+		},
+		// The one month holds everything.
+		trend: data.trend.map((m) => ({
+			...m,
+			metrics: { contacts_per_10k: numeratorKey(m.metrics.contacts_per_10k, whole[0]), referrals_per_10k: numeratorKey(m.metrics.referrals_per_10k, whole[1]) }
+		})),
+		multiAgency: {
+			...M,
+			figure: { ...M.figure, keys: { numerator: cellKeySum(groupKeys.slice(1)), denominator: cellKeySum(groupKeys), value: null } },
+			threePlus: { ...M.threePlus, keys: { numerator: null, denominator: null, value: cellKeySum(groupKeys.slice(2)) } },
+			byCount: M.byCount.map((g, i) => ({ ...g, key: groupKeys[i] })),
+			overlap: keyed(M.overlap, overlapKeys)
+		},
+		conversion: {
+			...data.conversion,
+			figure: { ...data.conversion.figure, keys: { numerator: keyOfColumn(0), denominator: cellKeySum([0, 1, 2, 3].map(keyOfColumn)), value: null } },
+			bySector: keyed(S, outcomeKeys),
+			byAgency: keyed(data.conversion.byAgency, data.conversion.byAgency.counts.map((r) => r.map(random)))
+		}
+	};
+}
 
 describe('presentNeed over hand-made page data', () => {
 	it('ranks and orders areas by their SHOWN rates, suppressed ones last', () => {
@@ -354,7 +459,7 @@ describe('presentNeed over hand-made page data', () => {
 			{ value: 60, symbol: null }
 		]);
 		for (const g of sector.groups) for (const s of g.shares) if (s.value !== null) expect(Number.isInteger(s.value)).toBe(true);
-		// Concern shares come from the shown (rounded) counts: 30 of 60.
+		// Concern shares come from the counts before rounding: 31 of 62.
 		expect(breakdown(view, 'concern').groups[0].shares[0]).toEqual({ value: 50, symbol: null });
 	});
 
@@ -367,7 +472,9 @@ describe('presentNeed over hand-made page data', () => {
 				fc.array(pair, { minLength: 1, maxLength: 4 }),
 				pair,
 				fc.array(pair, { minLength: 4, maxLength: 4 }),
-				(areaCounts, noArea, sectorCounts) => {
+				// With cell keys from this seed under a deployment's policy; null (half the runs): exact, DEFAULT_POLICY.
+				fc.option(fc.nat(), { nil: null, freq: 2 }),
+				(areaCounts, noArea, sectorCounts, seed) => {
 					const areas = Object.fromEntries(areaCounts.map(([c, r], i) => [`A${i + 1}`, [c, r, 1000] as [number, number, number]]));
 					const whole: Pair = [sum(areaCounts.map((a) => a[0])) + noArea[0], sum(areaCounts.map((a) => a[1])) + noArea[1]];
 					// The sectors take what they can of the whole; the last group the rest.
@@ -378,8 +485,10 @@ describe('presentNeed over hand-made page data', () => {
 						left[0] -= sector[sectors[i]][0];
 						left[1] -= sector[sectors[i]][1];
 					});
-					const view = presentNeed(needData({ areas, noArea, sector }), POLICY);
+					const data = needData({ areas, noArea, sector });
+					const view = seed === null ? presentNeed(data, POLICY) : presentNeed(withKeys(data, seed), KEYED);
 					expectNoSmallCount(view);
+					expectNoPercentageOver100(view);
 					(['contacts', 'referrals'] as const).forEach((side, j) => {
 						const total = view.totals[side].numerator;
 						for (const b of view.breakdowns.filter((b) => b.totals)) {
@@ -540,68 +649,76 @@ describe('contacts by outcome', () => {
 		const outcomes = fc.tuple(count, count, count, count, count);
 		const sectors = ['police', 'health', 'education', 'voluntary'];
 		fc.assert(
-			fc.property(fc.array(outcomes, { minLength: 4, maxLength: 4 }), fc.array(fc.nat(100), { minLength: 4, maxLength: 4 }), count, (bySector, agencyShare, noArea) => {
-				const sectorContacts = bySector.map((o) => sum(o));
-				const whole = sum(sectorContacts);
-				const areaContacts = Math.max(0, whole - Math.min(noArea, whole));
-				const agencies: Record<string, Outcomes> = {};
-				// Each sector's agency sends a share of its contacts, outcome by outcome; the rest came by source code.
-				bySector.forEach((o, i) => (agencies[`AG${i}`] = o.map((n) => Math.floor((n * agencyShare[i]) / 100)) as Outcomes));
-				const data = needData({
-					areas: { A1: [areaContacts, 0, 1000] },
-					noArea: [whole - areaContacts, 0],
-					sector: Object.fromEntries(sectors.map((code, i) => [code, [sectorContacts[i], 0] as Pair])),
-					outcomes: Object.fromEntries(sectors.map((code, i) => [code, bySector[i]])),
-					agencies,
-					agencySectors: Object.fromEntries(sectors.map((code, i) => [`AG${i}`, code]))
-				});
-				const view = presentNeed(data, POLICY);
-				expectNoSmallCount(view);
-				const { bySector: S, byAgency: A, figure } = view.conversion;
-				expect([figure.numerator, figure.denominator]).toEqual([S.total.outcomes[0], S.total.decided]);
-				expect(A.total).toEqual(S.total);
-				const decidedOf = (r: ShownConversionRow) => r.outcomes.slice(0, 4);
-				for (const r of [...S.rows, ...A.rows, S.total]) {
-					expect(loneC([...decidedOf(r), r.decided]), r.code).toBe(false);
-					if (r.outcomes[0].symbol === 'c' || r.decided.symbol === 'c') expect(r.percent).toEqual(C);
-				}
-				// Decided + undecided = contacts: in each sector (the sector table beside) and in all (the headline).
-				const sectorTable = breakdown(view, 'sector');
-				for (const r of S.rows) {
-					const contacts = sectorTable.groups.find((g) => g.code === r.code)!.counts[0];
-					expect(loneC([r.decided, r.outcomes[4], contacts]), r.code).toBe(false);
-				}
-				expect(loneC([S.total.decided, S.total.outcomes[4], view.totals.contacts.numerator])).toBe(false);
-				// Columns: the sector table with its totals; the agency table with them and the hidden rest (c when small).
-				for (let c = 0; c <= 5; c++) {
-					const of = (r: ShownConversionRow) => (c === 5 ? r.decided : r.outcomes[c]);
-					expect(loneC([...S.rows.map(of), of(S.total)]), `sector column ${c}`).toBe(false);
-					const totalOf = c === 5 ? (o: Outcomes) => sum(o.slice(0, 4)) : (o: Outcomes) => o[c];
-					const rest = sum(bySector.map(totalOf)) - sum(Object.values(agencies).map(totalOf));
-					const cs = A.rows.map(of).filter((s) => s.symbol === 'c').length + (rest >= 1 && rest <= POLICY.threshold ? 1 : 0);
-					if (of(S.total).symbol === null) expect(cs, `agency column ${c}`).not.toBe(1);
-				}
-				// Each sector's row is its agency's row and its contacts from source codes alone (c when small).
-				S.rows.forEach((r) => {
-					const i = sectors.indexOf(r.code);
-					if (i < 0) return;
-					const agency = A.rows.find((a) => a.code === `AG${i}`)!;
-					for (let c = 0; c <= 5; c++) {
-						const of = (x: ShownConversionRow) => (c === 5 ? x.decided : x.outcomes[c]);
-						const valueOf = (o: Outcomes) => (c === 5 ? sum(o.slice(0, 4)) : o[c]);
-						const rest = valueOf(bySector[i]) - valueOf(agencies[`AG${i}`]);
-						// As for a breakdown's rest: counted as c when small; where nothing else can be, the engine
-						// suppresses it as the second figure, which the page does not show: so only a shown total is checked.
-						const cs = (of(agency).symbol === 'c' ? 1 : 0) + (rest >= 1 && rest <= POLICY.threshold ? 1 : 0);
-						if (of(r).symbol === null) expect(cs, `${r.code} and its agency, column ${c}`).not.toBe(1);
+			fc.property(
+				fc.array(outcomes, { minLength: 4, maxLength: 4 }),
+				fc.array(fc.nat(100), { minLength: 4, maxLength: 4 }),
+				count,
+				// With cell keys from this seed under a deployment's policy; null (half the runs): exact, DEFAULT_POLICY.
+				fc.option(fc.nat(), { nil: null, freq: 2 }),
+				(bySector, agencyShare, noArea, seed) => {
+					const sectorContacts = bySector.map((o) => sum(o));
+					const whole = sum(sectorContacts);
+					const areaContacts = Math.max(0, whole - Math.min(noArea, whole));
+					const agencies: Record<string, Outcomes> = {};
+					// Each sector's agency sends a share of its contacts, outcome by outcome; the rest came by source code.
+					bySector.forEach((o, i) => (agencies[`AG${i}`] = o.map((n) => Math.floor((n * agencyShare[i]) / 100)) as Outcomes));
+					const data = needData({
+						areas: { A1: [areaContacts, 0, 1000] },
+						noArea: [whole - areaContacts, 0],
+						sector: Object.fromEntries(sectors.map((code, i) => [code, [sectorContacts[i], 0] as Pair])),
+						outcomes: Object.fromEntries(sectors.map((code, i) => [code, bySector[i]])),
+						agencies,
+						agencySectors: Object.fromEntries(sectors.map((code, i) => [`AG${i}`, code]))
+					});
+					const view = seed === null ? presentNeed(data, POLICY) : presentNeed(withKeys(data, seed), KEYED);
+					expectNoSmallCount(view);
+					expectNoPercentageOver100(view);
+					const { bySector: S, byAgency: A, figure } = view.conversion;
+					expect([figure.numerator, figure.denominator]).toEqual([S.total.outcomes[0], S.total.decided]);
+					expect(A.total).toEqual(S.total);
+					const decidedOf = (r: ShownConversionRow) => r.outcomes.slice(0, 4);
+					for (const r of [...S.rows, ...A.rows, S.total]) {
+						expect(loneC([...decidedOf(r), r.decided]), r.code).toBe(false);
+						if (r.outcomes[0].symbol === 'c' || r.decided.symbol === 'c') expect(r.percent).toEqual(C);
 					}
-				});
-				// The contact counts the outcomes may have suppressed further are still protected in their own lines.
-				for (const b of view.breakdowns.filter((b) => b.totals)) {
-					expect(b.totals![0]).toEqual(view.totals.contacts.numerator);
-					if (b.totals![0].symbol === null) expect(loneC(b.groups.map((g) => g.counts[0]))).toBe(false);
+					// Decided + undecided = contacts: in each sector (the sector table beside) and in all (the headline).
+					const sectorTable = breakdown(view, 'sector');
+					for (const r of S.rows) {
+						const contacts = sectorTable.groups.find((g) => g.code === r.code)!.counts[0];
+						expect(loneC([r.decided, r.outcomes[4], contacts]), r.code).toBe(false);
+					}
+					expect(loneC([S.total.decided, S.total.outcomes[4], view.totals.contacts.numerator])).toBe(false);
+					// Columns: the sector table with its totals; the agency table with them and the hidden rest (c when small).
+					for (let c = 0; c <= 5; c++) {
+						const of = (r: ShownConversionRow) => (c === 5 ? r.decided : r.outcomes[c]);
+						expect(loneC([...S.rows.map(of), of(S.total)]), `sector column ${c}`).toBe(false);
+						const totalOf = c === 5 ? (o: Outcomes) => sum(o.slice(0, 4)) : (o: Outcomes) => o[c];
+						const rest = sum(bySector.map(totalOf)) - sum(Object.values(agencies).map(totalOf));
+						const cs = A.rows.map(of).filter((s) => s.symbol === 'c').length + (rest >= 1 && rest <= POLICY.threshold ? 1 : 0);
+						if (of(S.total).symbol === null) expect(cs, `agency column ${c}`).not.toBe(1);
+					}
+					// Each sector's row is its agency's row and its contacts from source codes alone (c when small).
+					S.rows.forEach((r) => {
+						const i = sectors.indexOf(r.code);
+						if (i < 0) return;
+						const agency = A.rows.find((a) => a.code === `AG${i}`)!;
+						for (let c = 0; c <= 5; c++) {
+							const of = (x: ShownConversionRow) => (c === 5 ? x.decided : x.outcomes[c]);
+							const valueOf = (o: Outcomes) => (c === 5 ? sum(o.slice(0, 4)) : o[c]);
+							const rest = valueOf(bySector[i]) - valueOf(agencies[`AG${i}`]);
+							// As for a breakdown's rest: counted as c when small; where nothing else can be, the engine
+							// suppresses it as the second figure, which the page does not show: so only a shown total is checked.
+							const cs = (of(agency).symbol === 'c' ? 1 : 0) + (rest >= 1 && rest <= POLICY.threshold ? 1 : 0);
+							if (of(r).symbol === null) expect(cs, `${r.code} and its agency, column ${c}`).not.toBe(1);
+						}
+					});
+					// The contact counts the outcomes may have suppressed further are still protected in their own lines.
+					for (const b of view.breakdowns.filter((b) => b.totals)) {
+						expect(b.totals![0]).toEqual(view.totals.contacts.numerator);
+						if (b.totals![0].symbol === null) expect(loneC(b.groups.map((g) => g.counts[0]))).toBe(false);
+					}
 				}
-			}),
+			),
 			{ numRuns: 300 }
 		);
 	});
@@ -610,7 +727,7 @@ describe('contacts by outcome', () => {
 // ---------------------------------------------------------------- children by number of agencies
 
 describe('children by number of agencies, with the overlap of agencies', () => {
-	it('property: from random children, no count from 1 to 5 shows, no lone c in a line, and no c can be worked out', () => {
+	it('property: from random children, no count from 1 to 5 shows, no lone c in a line, and no c can be worked out; shown: the data\'s', () => {
 		fc.assert(
 			fc.property(
 				fc.integer({ min: 1, max: 5 }).chain((k) =>
@@ -623,7 +740,9 @@ describe('children by number of agencies, with the overlap of agencies', () => {
 						})
 					)
 				),
-				([k, sets]) => {
+				// With cell keys from this seed under a deployment's policy; null (half the runs): exact, DEFAULT_POLICY.
+				fc.option(fc.nat(), { nil: null, freq: 2 }),
+				([k, sets], seed) => {
 					const agencies = [...Array(k).keys()].map((i) => `AG${i}`);
 					const counts = agencies.map(() => agencies.map(() => 0));
 					const byCount: [number, number, number, number] = [0, 0, 0, 0];
@@ -632,9 +751,11 @@ describe('children by number of agencies, with the overlap of agencies', () => {
 						for (const i of members) for (const j of members) counts[i][j] += n;
 						byCount[Math.min(members.length, 4) - 1] += n;
 					}
-					const data = needData({ areas: { A1: [120, 62, 2000] }, overlap: { agencies, counts, byCount } });
-					const view = presentNeed(data, POLICY);
+					const plain = needData({ areas: { A1: [120, 62, 2000] }, overlap: { agencies, counts, byCount } });
+					const data = seed === null ? plain : withKeys(plain, seed);
+					const view = presentNeed(data, seed === null ? POLICY : KEYED);
 					expectNoSmallCount(view);
+					expectNoPercentageOver100(view);
 					const m = view.multiAgency;
 					const [B1, B2, B3, B4] = m.byCount.map((g) => g.children);
 					const [three, num, den] = [m.threePlus.value, m.figure.numerator, m.figure.denominator];
@@ -653,9 +774,14 @@ describe('children by number of agencies, with the overlap of agencies', () => {
 					const cellAt: number[][] = agencies.map(() => []);
 					const values = [...familyValues];
 					const shown = [...family];
+					// Their cell keys (the headline counts': their groups' added), under the cell key method.
+					const M = data.multiAgency;
+					const groupKeys = M.byCount.map((g) => g.key ?? 0);
+					const keys = [...groupKeys, cellKeySum(groupKeys.slice(2)), cellKeySum(groupKeys.slice(1)), cellKeySum(groupKeys)];
 					for (let i = 0; i < k; i++)
 						for (let j = i; j < k; j++) {
 							cellAt[i][j] = values.push(counts[i][j]) - 1;
+							keys.push(M.overlap.keys?.[i][j] ?? 0);
 							shown.push(m.cells[i][j]);
 							expect(m.cells[j][i]).toEqual(m.cells[i][j]);
 						}
@@ -671,12 +797,190 @@ describe('children by number of agencies, with the overlap of agencies', () => {
 						[...terms(agencies.flatMap((_, i) => agencies.map((_, j) => j).filter((j) => j > i).map((j) => cellAt[i][j])), 1), [5, -1], [4, -2], [3, -3]]
 					] as [number, number][][];
 					expect(determinedExactly(values, relations, shown.map((s) => s.symbol === 'c'))).toEqual([]);
-					// What is shown is the data's.
-					shown.forEach((s, i) => s.symbol === null && expect(s.value).toBe(values[i]));
+					// What is shown is the data's: perturbed by its own key under the cell key method, the figure's
+					// numerator (figure 5) never above its denominator (figure 6).
+					const expected = (i: number): number => (seed === null ? values[i] : perturbed(values[i], keys[i], KEYED.threshold));
+					shown.forEach((s, i) => s.symbol === null && expect(s.value, `figure ${i}`).toBe(i === 5 ? Math.min(expected(5), expected(6)) : expected(i)));
 				}
 			),
 			{ numRuns: 300 }
 		);
+	});
+});
+
+// ---------------------------------------------------------------- under the cell key method
+
+describe('under a deployment\'s policy: the cell key method', () => {
+	// Contacts and referrals 240 and 121 (40 referrals in the last sector, `other`); A, B, C and D
+	// share children: ABCD 7, ABC 10, AB 8; A 30, B 20, C 25 alone. By number of agencies 75, 8, 10, 7.
+	const given: Given = {
+		areas: { A1: [150, 80, 2000], A2: [90, 41, 1000] },
+		sector: { police: [100, 40], health: [60, 30], education: [80, 11] },
+		concern: { neglect: 60, domestic_abuse: 33, going_missing: 3 },
+		outcomes: { police: [30, 20, 10, 32, 8], health: [20, 10, 10, 14, 6], education: [15, 15, 15, 27, 8] },
+		agencies: { POL: [20, 10, 0, 22, 8] },
+		overlap: {
+			agencies: ['A', 'B', 'C', 'D'],
+			counts: [
+				[55, 25, 17, 7],
+				[25, 45, 17, 7],
+				[17, 17, 42, 7],
+				[7, 7, 7, 7]
+			],
+			byCount: [75, 8, 10, 7]
+		}
+	};
+	const SEEDS = [...Array(24).keys()];
+	/** A count as the cell key method shows it (a key is required). */
+	const P = (n: number, key: number | null | undefined) => {
+		if (key === null || key === undefined) throw new Error(`a count of ${n} with no key`);
+		return perturbed(n, key, KEYED.threshold);
+	};
+	const shown = (value: number): Shown => ({ value, symbol: null });
+
+	it('a deployment\'s policy perturbs; the tests over hand-made counts above are exact', () => {
+		expect(KEYED).toMatchObject({ threshold: 5, profile: 'dashboard', cellKey: true });
+		expect(POLICY.cellKey).toBeUndefined();
+		// Without its keys, a count is refused rather than shown exact.
+		expect(() => presentNeed(needData(given), KEYED)).toThrow(/cell key/);
+	});
+
+	it('every count shown is perturbed by its own cell key', () => {
+		let moved = 0;
+		for (const seed of SEEDS) {
+			const data = withKeys(needData(given), seed);
+			const view = presentNeed(data, KEYED);
+			const pairs: { at: string; shown: Shown; n: number; key: number }[] = [];
+			const add = (at: string, s: Shown, n: number | null, key: number | null | undefined) => pairs.push({ at, shown: s, n: n!, key: key! });
+			for (const side of ['contacts', 'referrals'] as const) {
+				add(`total ${side}`, view.totals[side].numerator, data.totals[side].numerator, data.totals[side].keys?.numerator);
+				for (const a of view.areas) {
+					const m = data.areas.find((d) => d.area === a.area)![side];
+					add(`${a.area} ${side}`, a[side].numerator, m.numerator, m.keys?.numerator);
+				}
+			}
+			for (const b of view.breakdowns) {
+				const t = data.breakdowns[b.dimension];
+				b.groups.forEach((g, r) => g.counts.forEach((s, j) => add(`${b.dimension} ${g.code} ${j}`, s, t.counts[r][j], t.keys![r][j])));
+			}
+			for (const [t, shownTable] of [
+				[data.conversion.bySector, view.conversion.bySector],
+				[data.conversion.byAgency, view.conversion.byAgency]
+			] as const) {
+				shownTable.rows.forEach((row, r) => {
+					row.outcomes.forEach((s, c) => c > 0 && add(`${row.code} ${c}`, s, t.counts[r][c], t.keys![r][c]));
+					const decided = { n: sum(t.counts[r].slice(0, 4) as number[]), key: cellKeySum(t.keys![r].slice(0, 4)) };
+					add(`${row.code} decided`, row.decided, decided.n, decided.key);
+					// The referrals, the conversion's numerator: never above the decided contacts.
+					if (row.outcomes[0].symbol === null && row.decided.symbol === null) {
+						expect(row.outcomes[0]).toEqual(shown(Math.min(P(t.counts[r][0]!, t.keys![r][0]!), P(decided.n, decided.key))));
+					}
+				});
+			}
+			const M = data.multiAgency;
+			view.multiAgency.byCount.forEach((g, i) => add(`known to ${g.agencies}`, g.children, M.byCount[i].children, M.byCount[i].key));
+			view.multiAgency.cells.forEach((row, i) => row.forEach((s, j) => add(`overlap ${i} ${j}`, s, M.overlap.counts[i][j], M.overlap.keys![i][j])));
+			add('3 or more', view.multiAgency.threePlus.value, M.threePlus.value, M.threePlus.keys?.value);
+			add('1 or more', view.multiAgency.figure.denominator, M.figure.denominator, M.figure.keys?.denominator);
+			add('conversion: decided', view.conversion.figure.denominator, data.conversion.figure.denominator, data.conversion.figure.keys?.denominator);
+
+			const c = (at: string) => pairs.find((p) => p.at === at)!;
+			expect(c('concern going_missing 0').shown).toEqual(C);
+			for (const p of pairs) if (p.shown.symbol === null) expect(p.shown, `${p.at}, seed ${seed}`).toEqual(shown(P(p.n, p.key)));
+			moved += pairs.filter((p) => p.shown.symbol === null && p.shown.value !== p.n).length;
+			// The headline's numerator and the tables' total referrals: the same rows, the same number.
+			const conversion = data.conversion.figure;
+			expect(view.conversion.figure.numerator).toEqual(shown(Math.min(P(conversion.numerator!, conversion.keys!.numerator!), P(conversion.denominator!, conversion.keys!.denominator!))));
+			expect(view.conversion.bySector.total.outcomes[0]).toEqual(view.conversion.figure.numerator);
+			expect(view.conversion.figure.value.value).toBeCloseTo((100 * view.conversion.figure.numerator.value!) / view.conversion.figure.denominator.value!);
+			expectNoSmallCount(view);
+			expectNoPercentageOver100(view);
+		}
+		// Perturbed: most counts of 8 or more move, for some key.
+		expect(moved).toBeGreaterThan(SEEDS.length * 10);
+	});
+
+	it('a total is perturbed by the sum of its cells\' keys', () => {
+		for (const seed of SEEDS) {
+			const data = withKeys(needData(given), seed);
+			const view = presentNeed(data, KEYED);
+			// The tables' totals: the headline, whose key is the sum of each table's column.
+			for (const b of view.breakdowns.filter((b) => b.totals)) {
+				const t = data.breakdowns[b.dimension];
+				b.columns.forEach((side, j) => {
+					const key = cellKeySum(t.keys!.map((r) => r[j]));
+					expect(b.totals![j], `${b.dimension} ${side}`).toEqual(shown(P(side === 'contacts' ? 240 : 121, key)));
+				});
+			}
+			// Contacts by outcome: every contact's, each column the sum of its sectors' (the referrals: the headline's).
+			const S = data.conversion.bySector;
+			const total = view.conversion.bySector.total;
+			CONVERSION_COLUMNS.forEach((_, c) => {
+				const n = sum(S.counts.map((r) => r[c] ?? 0));
+				const key = cellKeySum(S.keys!.map((r) => r[c]));
+				if (c === 0) expect(P(n, key)).toBeGreaterThanOrEqual(total.outcomes[0].value!);
+				else expect(total.outcomes[c], `column ${c}`).toEqual(shown(P(n, key)));
+			});
+			expect(total.decided).toEqual(shown(P(sum(S.counts.flatMap((r) => r.slice(0, 4) as number[])), cellKeySum(S.keys!.flatMap((r) => r.slice(0, 4))))));
+			expect(view.conversion.byAgency.total).toEqual(total);
+			// Children with 3 or more agencies, 2 or more and 1 or more: the groups' keys added.
+			const g = data.multiAgency.byCount.map((b) => b.key!);
+			const m = view.multiAgency;
+			expect(m.threePlus.value).toEqual(shown(P(17, cellKeySum(g.slice(2)))));
+			expect(m.figure.denominator).toEqual(shown(P(100, cellKeySum(g))));
+			expect(m.figure.numerator).toEqual(shown(Math.min(P(25, cellKeySum(g.slice(1))), P(100, cellKeySum(g)))));
+		}
+	});
+
+	it('no percentage over 100: a part perturbed up over its whole perturbed down is capped at it', () => {
+		// Neglect: 40 of the 41 referrals (a referral counts under each of its concerns). Police: 40 referrals of
+		// 42 decided contacts, the other 2 (early help, information and advice) c.
+		const close: Given = {
+			areas: { A1: [150, 41, 2000] },
+			sector: { police: [42, 41], health: [108, 0] },
+			concern: { neglect: 40 },
+			outcomes: { police: [40, 1, 1, 0, 0], health: [0, 0, 0, 108, 0] }
+		};
+		const found = { concern: false, conversion: false };
+		for (const seed of [...Array(200).keys()]) {
+			const data = withKeys(needData(close), seed);
+			const view = presentNeed(data, KEYED);
+			expectNoSmallCount(view);
+			expectNoPercentageOver100(view);
+			const neglect = data.breakdowns.concern.rows.indexOf('neglect');
+			if (P(40, data.breakdowns.concern.keys![neglect][0]) > P(41, data.totals.referrals.keys!.numerator!)) {
+				found.concern = true;
+				expect(breakdown(view, 'concern').groups[neglect].shares[0]).toEqual(shown(100));
+			}
+			const police = view.conversion.bySector.rows.find((r) => r.code === 'police')!;
+			const keys = data.conversion.bySector.keys![data.conversion.bySector.rows.indexOf('police')];
+			if (police.decided.symbol === null && police.outcomes[0].symbol === null && P(40, keys[0]) > P(42, cellKeySum(keys.slice(0, 4)))) {
+				found.conversion = true;
+				expect(police.outcomes[0]).toEqual(police.decided);
+				expect(police.percent).toEqual(shown(100));
+			}
+			if (found.concern && found.conversion && seed >= 40) break;
+		}
+		expect(found).toEqual({ concern: true, conversion: true });
+	});
+
+	it('publication profile: the perturbed counts rounded to 5, shares and conversions from them unrounded', () => {
+		const publication = policyFrom({ profile: 'publication' });
+		expect(publication.cellKey).toBe(true);
+		for (const seed of SEEDS.slice(0, 8)) {
+			const data = withKeys(needData(given), seed);
+			const view = presentNeed(data, publication);
+			for (const { shown: s } of shownCounts(view)) if (s.value !== null) expect(s.value % 5, JSON.stringify(s)).toBe(0);
+			const neglect = data.breakdowns.concern.rows.indexOf('neglect');
+			const referrals = P(121, data.totals.referrals.keys!.numerator!);
+			expect(breakdown(view, 'concern').groups[neglect].shares[0]).toEqual(shown(Math.round((100 * Math.min(P(60, data.breakdowns.concern.keys![neglect][0]), referrals)) / referrals)));
+			expectNoPercentageOver100(view);
+		}
+	});
+
+	it('perturbation: the table of p for counts above the threshold (a check on the helper the tests use)', () => {
+		expect([...Array(256).keys()].map((k) => perturbation(6, k, 5)).every((p) => p === 0)).toBe(true);
+		expect(new Set([...Array(256).keys()].map((k) => perturbation(40, k, 5)))).toEqual(new Set([-2, -1, 0, 1, 2]));
 	});
 });
 

@@ -13,11 +13,13 @@
  *   ethnicity group, each a line with the one whole. The tables' cells are given to it as
  *   groups whose rate numerators are the cells, which is what they are. A total shown under a
  *   table is that call's whole: the same figure as the headline, from the same call.
- * - **Shares** of a table's column total come from `deriveShares`, and are further `c`
+ * - **Shares** of a table's column total: `c` where `deriveShares` says so, and further
  *   wherever the joint call suppresses the cell or the total (it protects more lines than the
- *   table alone, so it may suppress more). Shares by concern are of all referrals (a referral
- *   counts under each of its concerns, so the concern counts have no total): the referral
- *   count shown on the page, from the joint call, with each concern's count as shown.
+ *   table alone, so it may suppress more); where shown, the cell's count of the total shown
+ *   under the table (the headline's count, with its key). Shares by concern are of all
+ *   referrals (a referral counts under each of its concerns, so the concern counts have no
+ *   total): the referral count shown on the page, from the joint call, with each concern's
+ *   count as shown. Both from the counts before publication rounding.
  * - **Concerns** add up to nothing shown (`suppressTable` without totals: primary suppression).
  * - **Contacts by outcome** (`contact_conversion_pct` by source sector and by agency). Each
  *   table's row is its four outcomes adding up to the decided contacts, and its columns add up
@@ -74,6 +76,20 @@
  *   from 1 to the threshold) is reported as withheld. Not covered, as before: the matrix's
  *   own differences (a diagonal cell less a pair cell is the children known to one agency of
  *   the two and not the other) and bounds (docs/disclosure.md, "Limits").
+ * - **Cell keys** (rule 7, the cell key method, under a policy with `cellKey`): every count
+ *   shown is perturbed by ITS OWN cell key, decided after suppression (on the true counts).
+ *   The metrics' counts carry theirs (`MetricValue.keys`); a table's cell its `CountTable.keys`
+ *   entry, given to the joint call as its group's numerator key; a table total shown is the
+ *   headline, so the headline's count and key; a sum made here (a row's decided contacts, the
+ *   conversion tables' totals, children with 3 or more agencies) the sum of its parts' keys,
+ *   or the headline's own count and key where it is one (the conversion's referrals and
+ *   decided contacts, the multi-agency figure's numerator and denominator, the 3-plus
+ *   count), so the same rows always show the same number. Children by number of agencies
+ *   carry their groups' keys (need.ts), the overlap its cells' (child keys). Shares and
+ *   conversions are of the perturbed, unrounded counts, a part never above its whole (so
+ *   never over 100%); a row's referrals, its conversion's numerator, are shown no higher than
+ *   its decided contacts, as the headline's numerator is. Without the method
+ *   (`DEFAULT_POLICY`) every count is shown exact.
  * - Ranks and the order of areas are of the shown rates: a suppressed rate has no rank and
  *   comes last. The page orders the bars of contacts that became referrals by their shown
  *   percentage, and their tables by name (agencies) or the code list (sectors), leaving out
@@ -84,6 +100,8 @@ import { AGENCY_COUNTS, CONVERSION_COLUMNS, NEED_DIMENSIONS } from '../dashboard
 import { metricInfo, type MetricInfo } from '../dashboard/metrics.ts';
 import type { Benchmark } from '../dashboard/settings.ts';
 import {
+	adjustedCount,
+	cellKeySum,
 	checkPolicy,
 	deriveShares,
 	isSmall,
@@ -100,7 +118,6 @@ import type { MetricSet, MetricValue } from '../metrics/compute.ts';
 import type { Dimension } from '../metrics/dimensions.ts';
 import type { MetricKey } from '../metrics/keys.ts';
 import { fullSet, shareOfShown, shownBenchmarks, symbolOf, type ShownBenchmark } from './common.ts';
-import { shareOf } from './escalation.ts';
 
 export { shareOfShown, shownBenchmarks, type ShownBenchmark };
 
@@ -194,15 +211,48 @@ export interface NeedView {
 }
 
 
-/** A full metric set from the metrics a page has (disclosure control takes every metric; the others are not applicable). */
+/** A cell key: undefined where none was given (exact figures only). */
+type Key = number | null | undefined;
+
 /**
- * A group of a count table as a rate's group: its count as the numerator. The value is not
- * read (the population by age, sex or ethnicity is not known); only the count is shown.
+ * A group of a count table as a rate's group: its count as the numerator, with its cell key.
+ * The value is not read (the population by age, sex or ethnicity is not known); only the
+ * count is shown.
  */
-function counted(n: number | null): MetricValue {
+function counted(n: number | null, key: Key): MetricValue {
+	const keys = { numerator: key ?? null, denominator: null, value: null };
 	return n === null
-		? { value: null, numerator: null, denominator: null, status: 'x', n: null, population: null }
-		: { value: 0, numerator: n, denominator: null, status: 'ok', n: null, population: null };
+		? { value: null, numerator: null, denominator: null, status: 'x', n: null, population: null, keys }
+		: { value: 0, numerator: n, denominator: null, status: 'ok', n: null, population: null, keys };
+}
+
+/** The cell key of a table's cell (undefined where the table has none: shown exact, or refused under the cell key method). */
+const keyAt = (table: CountTable, r: number, c: number): Key => table.keys?.[r]?.[c];
+
+/** The key of a sum of figures (`cellKeySum`), or undefined where one of them has none (so a missing key is found when shown). */
+const keySum = (keys: readonly Key[]): Key => (keys.some((k) => k === undefined) ? undefined : cellKeySum(keys));
+
+/** A count with its cell key, as a share takes it. */
+interface Keyed {
+	n: number;
+	key: Key;
+}
+
+/**
+ * A shown count as a percentage of a shown whole: `c` when either is, another symbol as it is,
+ * `z` over 0. Of the counts as shown before rounding (under the cell key method: perturbed by
+ * their keys), the part capped at its whole (it counts a subset of its rows), so never over
+ * 100; whole numbers under the publication profile.
+ */
+function shareOfCounts(part: Shown, whole: Shown, counts: { part: Keyed; whole: Keyed }, policy: DisclosurePolicy): Shown {
+	const symbols = [symbolOf(part), symbolOf(whole)];
+	if (symbols.includes('c')) return { value: null, symbol: 'c' };
+	const other = symbols.find((s) => s !== null);
+	if (other) return { value: null, symbol: other };
+	const base = adjustedCount(counts.whole.n, policy, counts.whole.key);
+	if (base === 0) return { value: null, symbol: 'z' };
+	const share = (100 * Math.min(adjustedCount(counts.part.n, policy, counts.part.key), base)) / base;
+	return { value: policy.profile === 'publication' ? Math.round(share) : share, symbol: null };
 }
 
 const RATE_OF = { contacts: 'contacts_per_10k', referrals: 'referrals_per_10k' } as const satisfies Record<string, MetricKey>;
@@ -255,13 +305,16 @@ const isC = (s: Shown) => s.symbol === 'c';
 /** Figures of one protection problem, with their first suppression and the lines between them. */
 class Figures {
 	readonly values: (number | null)[] = [];
+	/** Each figure's cell key (undefined for a figure not shown, or not keyed: exact figures). */
+	readonly keys: Key[] = [];
 	readonly initial: boolean[] = [];
 	readonly lines: number[][] = [];
 	/** Figures the page does not show (the rest of a breakdown): chosen only when nothing else can be. */
 	readonly hidden = new Set<number>();
 
-	add(value: number | null, suppressed: boolean, hidden = false): number {
+	add(value: number | null, suppressed: boolean, hidden = false, key?: Key): number {
 		const i = this.values.push(value) - 1;
+		this.keys.push(key);
 		this.initial.push(suppressed);
 		if (hidden) this.hidden.add(i);
 		return i;
@@ -275,6 +328,16 @@ class Figures {
 
 	line(...members: number[]): void {
 		this.lines.push(members);
+	}
+
+	/** Figure i as shown: `c` where `hidden` says, else its count (perturbed by its key under the cell key method). */
+	show(i: number, hidden: readonly boolean[], policy: DisclosurePolicy): Shown {
+		return showCount(this.value(i), hidden[i], policy, this.keys[i]);
+	}
+
+	/** Figure i as a share takes it. */
+	keyed(i: number): Keyed {
+		return { n: this.value(i), key: this.keys[i] };
 	}
 }
 
@@ -309,7 +372,7 @@ function protectContacts(data: NeedData, joint: JointContacts, policy: Disclosur
 	// ---- the joint call's contact counts and lines, as it decided them
 	const places: { index: number; m: MetricValue; at: ShownMetricSet }[] = [];
 	const contactCount = (m: MetricValue, at: ShownMetricSet): number => {
-		const index = f.add(contactsOf(m), isC(at.contacts_per_10k.numerator));
+		const index = f.add(contactsOf(m), isC(at.contacts_per_10k.numerator), false, m.keys?.numerator);
 		places.push({ index, m, at });
 		return index;
 	};
@@ -331,7 +394,7 @@ function protectContacts(data: NeedData, joint: JointContacts, policy: Disclosur
 		const table = data.breakdowns[d];
 		const j = table.columns.indexOf('contacts');
 		if (j < 0) return;
-		const parts = breakdownLine(table.rows.map((_, r) => ({ m: counted(table.counts[r][j]), at: joint.byTable[k].groups[r].metrics })));
+		const parts = breakdownLine(table.rows.map((_, r) => ({ m: counted(table.counts[r][j], keyAt(table, r, j)), at: joint.byTable[k].groups[r].metrics })));
 		if (d === 'sector') table.rows.forEach((code, r) => contactsBySector.set(code, parts[r]));
 	});
 
@@ -344,18 +407,24 @@ function protectContacts(data: NeedData, joint: JointContacts, policy: Disclosur
 	const referral = CONVERSION_COLUMNS.indexOf('referral');
 	const n = (v: number | null) => v ?? 0;
 	type Row = { cells: number[]; decided: number };
-	const row = (counts: readonly number[], hidden = false): Row => {
-		const cells = counts.map((v) => f.add(v, small(v), hidden));
+	/** A row's figures: its cells with their keys (none for a hidden row: never shown), and its decided contacts, keyed by their cells' keys. */
+	const row = (counts: readonly number[], keys: readonly Key[] = [], hidden = false, decidedKey = keySum(keys.filter((_, c) => c !== undecided))): Row => {
+		const cells = counts.map((v, c) => f.add(v, small(v), hidden, keys[c]));
 		const decided = sum(counts.filter((_, c) => c !== undecided));
-		const row = { cells, decided: f.add(decided, small(decided), hidden) };
+		const row = { cells, decided: f.add(decided, small(decided), hidden, decidedKey) };
 		// The rest's row is not shown: as a breakdown's rest, it is in its columns' lines only.
 		if (!hidden) f.line(...cells.filter((_, c) => c !== undecided), row.decided);
 		return row;
 	};
 	const columnsOf = (row: Row) => [...row.cells, row.decided];
-	const sectorRows = S.rows.map((_, r) => row(S.counts[r].map(n)));
+	const keysOf = (table: CountTable, r: number): Key[] => CONVERSION_COLUMNS.map((_, c) => keyAt(table, r, c));
+	const sectorRows = S.rows.map((_, r) => row(S.counts[r].map(n), keysOf(S, r)));
 	const totalCounts = CONVERSION_COLUMNS.map((_, c) => sum(S.counts.map((r) => n(r[c]))));
-	const total = row(totalCounts);
+	// Every contact's: the referrals and the decided contacts are the headline's counts (checked below), with its keys.
+	const m = data.conversion.figure;
+	const columnKeys = CONVERSION_COLUMNS.map((_, c) => keySum(S.rows.map((_, r) => keyAt(S, r, c))));
+	const totalKeys = columnKeys.map((k, c) => (c === referral ? (m.keys?.numerator ?? k) : k));
+	const total = row(totalCounts, totalKeys, false, m.keys?.denominator ?? keySum(totalKeys.filter((_, c) => c !== undecided)));
 	// Decided + undecided = all contacts: in all, and in each sector.
 	const contactsLine = (r: Row, contacts: number | undefined) => {
 		if (contacts === undefined || f.values[contacts] === null) return;
@@ -366,13 +435,13 @@ function protectContacts(data: NeedData, joint: JointContacts, policy: Disclosur
 	S.rows.forEach((code, r) => contactsLine(sectorRows[r], contactsBySector.get(code)));
 	columnsOf(total).forEach((t, c) => f.line(...sectorRows.map((r) => columnsOf(r)[c]), t));
 
-	const agencyRows = A.rows.map((_, r) => row(A.counts[r].map(n)));
+	const agencyRows = A.rows.map((_, r) => row(A.counts[r].map(n), keysOf(A, r)));
 	// Contacts with a source code alone: in no agency, not shown. In all, and in each sector, whose row is
 	// its agencies' rows and its own such contacts (a sector of one agency and none: the same row).
 	const restOf = (sectorCounts: readonly number[], agencies: readonly number[]) => {
 		const counts = sectorCounts.map((t, c) => t - sum(agencies.map((r) => n(A.counts[r][c]))));
 		if (counts.some((v) => v < 0)) throw new Error('contacts by agency add up to more than contacts by sector');
-		return row(counts, true);
+		return row(counts, [], true);
 	};
 	const everyAgency = A.rows.map((_, r) => r);
 	const rest = restOf(totalCounts, everyAgency);
@@ -391,11 +460,15 @@ function protectContacts(data: NeedData, joint: JointContacts, policy: Disclosur
 	// A contact count suppressed further: `c` wherever the page shows it.
 	for (const p of places) if (hidden[p.index] && !f.initial[p.index]) p.at.contacts_per_10k = showMetric('contacts_per_10k', p.m, { numerator: true }, policy);
 
-	const show = (i: number) => showCount(f.value(i), hidden[i], policy);
+	const show = (i: number) => f.show(i, hidden, policy);
 	const shownRow = (code: string, label: string, r: Row): ShownConversionRow => {
 		const outcomes = r.cells.map(show);
 		const decided = show(r.decided);
-		const percent = shareOf(outcomes[referral], decided, { count: f.value(r.cells[referral]), base: f.value(r.decided) }, policy);
+		// The referrals are the conversion's numerator: as the headline's, never shown above the decided contacts
+		// (perturbed, they might be: then they show as the decided contacts do).
+		const adjusted = (i: number) => adjustedCount(f.value(i), policy, f.keys[i]);
+		if (symbolOf(outcomes[referral]) === null && symbolOf(decided) === null && adjusted(r.cells[referral]) > adjusted(r.decided)) outcomes[referral] = decided;
+		const percent = shareOfCounts(outcomes[referral], decided, { part: f.keyed(r.cells[referral]), whole: f.keyed(r.decided) }, policy);
 		return { code, label, outcomes, decided, percent };
 	};
 	const table = (by: 'sector' | 'agency', codes: readonly string[], rows: Row[]): ShownConversion => ({
@@ -405,7 +478,6 @@ function protectContacts(data: NeedData, joint: JointContacts, policy: Disclosur
 		total: shownRow('all', 'All contacts', total)
 	});
 
-	const m = data.conversion.figure;
 	if (m.numerator !== null && (m.numerator !== f.value(total.cells[referral]) || m.denominator !== f.value(total.decided))) {
 		throw new Error('contact_conversion_pct and the contacts by outcome count different contacts');
 	}
@@ -421,19 +493,22 @@ function protectContacts(data: NeedData, joint: JointContacts, policy: Disclosur
  */
 export function protectLinkage(data: NeedData['multiAgency'], policy: DisclosurePolicy): Omit<NeedView['multiAgency'], 'agencies'> & { agencies: string[] } {
 	checkPolicy(policy);
-	const groups = AGENCY_COUNTS.map((a) => {
+	const byCount = AGENCY_COUNTS.map((a) => {
 		const g = data.byCount.find((b) => b.agencies === a);
 		if (!g) throw new Error(`no children known to ${a} agencies`);
-		return g.children;
+		return g;
 	});
+	const groups = byCount.map((g) => g.children);
+	const groupKeys = byCount.map((g) => g.key);
 	const [one, two, three, four] = [0, 1, 2, 3];
 	const f = new Figures();
 	const small = (v: number) => isSmall(v, policy);
-	const add = (v: number) => f.add(v, small(v));
-	groups.forEach(add);
-	const threePlus = add(groups[2] + groups[3]);
-	const numerator = add(groups[1] + groups[2] + groups[3]);
-	const denominator = add(sum(groups));
+	const add = (v: number, key: Key) => f.add(v, small(v), false, key);
+	groups.forEach((v, g) => add(v, groupKeys[g]));
+	// The headline counts with their own keys (the sums of their groups' where they have none).
+	const threePlus = add(groups[2] + groups[3], data.threePlus.keys?.value ?? keySum(groupKeys.slice(2)));
+	const numerator = add(groups[1] + groups[2] + groups[3], data.figure.keys?.numerator ?? keySum(groupKeys.slice(1)));
+	const denominator = add(sum(groups), data.figure.keys?.denominator ?? keySum(groupKeys));
 	const checks: [number | null, number][] = [
 		[data.figure.numerator, numerator],
 		[data.figure.denominator, denominator],
@@ -455,8 +530,9 @@ export function protectLinkage(data: NeedData['multiAgency'], policy: Disclosure
 	for (let i = 0; i < k; i++)
 		for (let j = i; j < k; j++) {
 			const v = M.counts[i][j] ?? 0;
-			if ((M.counts[j][i] ?? 0) !== v) throw new Error('the overlap of agencies is not symmetric');
-			cell[i][j] = cell[j][i] = add(v);
+			const key = keyAt(M, i, j);
+			if ((M.counts[j][i] ?? 0) !== v || keyAt(M, j, i) !== key) throw new Error('the overlap of agencies is not symmetric');
+			cell[i][j] = cell[j][i] = add(v, key);
 		}
 	const diagonal = M.rows.map((_, i) => cell[i][i]);
 	const pairs = M.rows.flatMap((_, i) => M.rows.map((_, j) => j).filter((j) => j > i).map((j) => cell[i][j]));
@@ -471,7 +547,7 @@ export function protectLinkage(data: NeedData['multiAgency'], policy: Disclosure
 	const cost = (i: number) => (i <= four ? 1 : 10);
 	const hidden = protectRelations({ values: f.values, lines: f.lines, relations, search, cost }, f.initial);
 
-	const show = (i: number) => showCount(f.value(i), hidden[i], policy);
+	const show = (i: number) => f.show(i, hidden, policy);
 	const figure = showMetric('multi_agency_children_pct', data.figure, { numerator: hidden[numerator], denominator: hidden[denominator] }, policy);
 	const three3 = showMetric('children_known_3plus_agencies', data.threePlus, { value: hidden[threePlus] }, policy);
 	const withheld = [numerator, denominator, threePlus].some((i) => hidden[i] && !small(f.value(i)));
@@ -506,7 +582,7 @@ export function presentNeed(data: NeedData, policy: DisclosurePolicy, benchmarks
 			d,
 			table.rows.map((row, r) => ({
 				group: row,
-				metrics: Object.fromEntries(columns.map((c, j) => [RATE_OF[c], counted(table.counts[r][j])]))
+				metrics: Object.fromEntries(columns.map((c, j) => [RATE_OF[c], counted(table.counts[r][j], keyAt(table, r, j))]))
 			}))
 		);
 	});
@@ -535,6 +611,8 @@ export function presentNeed(data: NeedData, policy: DisclosurePolicy, benchmarks
 	ranked.sort((a, b) => (a.referralsRank ?? Infinity) - (b.referralsRank ?? Infinity) || (a.area < b.area ? -1 : a.area > b.area ? 1 : 0));
 
 	// Breakdowns: counts from the joint call, shares from deriveShares made no less strict than it.
+	/** A headline count with its key, as shares take it (0 where not available: its share is then a symbol). */
+	const headline = (side: 'contacts' | 'referrals'): Keyed => ({ n: data.totals[side].numerator ?? 0, key: data.totals[side].keys?.numerator });
 	const breakdowns: ShownNeedBreakdown[] = NEED_DIMENSIONS.map((d): ShownNeedBreakdown => {
 		const table = data.breakdowns[d];
 		const columns = columnsOf(table);
@@ -549,7 +627,7 @@ export function presentNeed(data: NeedData, policy: DisclosurePolicy, benchmarks
 					code,
 					label: groupLabel(code),
 					counts: shown.cells[r],
-					shares: shown.cells[r].map((cell) => shareOfShown(cell, base, policy))
+					shares: shown.cells[r].map((cell, j) => shareOfCounts(cell, base, { part: { n: table.counts[r][j] ?? 0, key: keyAt(table, r, j) }, whole: headline('referrals') }, policy))
 				})),
 				totals: null,
 				shareOf: 'all referrals (a referral counts under each of its concerns, so the shares add up to more than 100%)'
@@ -558,13 +636,19 @@ export function presentNeed(data: NeedData, policy: DisclosurePolicy, benchmarks
 		const joint = byTable[adding.indexOf(d)];
 		const shares = deriveShares(table, 'column', policy);
 		const columnTotals = columns.map((c) => totals[c].numerator);
+		// Where shown: of the cell and the total as shown (the total: the headline's count and key).
+		const share = (r: number, j: number, counts: Shown[]): Shown => {
+			const s = stricter(shares[r][j], counts[j], columnTotals[j]);
+			if (s.symbol !== null || s.value === null) return s;
+			return shareOfCounts(counts[j], columnTotals[j], { part: { n: table.counts[r][j] ?? 0, key: keyAt(table, r, j) }, whole: headline(columns[j]) }, policy);
+		};
 		return {
 			dimension: d,
 			title: TITLES[d],
 			columns,
 			groups: table.rows.map((code, r) => {
 				const counts = columns.map((c) => joint.groups[r].metrics[RATE_OF[c]].numerator);
-				return { code, label: groupLabel(code), counts, shares: columns.map((_, j) => stricter(shares[r][j], counts[j], columnTotals[j])) };
+				return { code, label: groupLabel(code), counts, shares: columns.map((_, j) => share(r, j, counts)) };
 			}),
 			totals: columnTotals,
 			shareOf: columns.length > 1 ? 'all contacts and all referrals' : 'all referrals'

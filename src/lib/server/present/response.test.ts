@@ -3,14 +3,17 @@
  * along the lines that add up to the headline's counts, and in agreement with it; shares of
  * requests acknowledged and answered on time from shown counts only; the requests overdue
  * at the end held to the headline count, and nothing suppressed worked out from what is shown.
+ * Under a deployment's policy (the cell key method), with page data carrying cell keys: every
+ * count shown perturbed by its own key (a total by its cells' keys added), none from 1 to 5,
+ * no share over 100%, and the same figures suppressed as without the method.
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ASSESSMENT_BINS, responsePage, type ResponseData } from '../dashboard/response.ts';
-import { DEFAULT_POLICY } from '../disclosure/index.ts';
+import { cellKeySum, DEFAULT_POLICY, perturbed, policyFrom } from '../disclosure/index.ts';
 import type { CountTable, DisclosurePolicy, Shown } from '../disclosure/types.ts';
 import { median, NOT_APPLICABLE, ratio } from '../disclosure/test-support.ts';
-import type { MetricValue } from '../metrics/compute.ts';
+import type { CellKeys, MetricValue } from '../metrics/compute.ts';
 import { assessment, extract, K1, K2, K3, referral, request } from '../metrics/test-fixtures.ts';
 import { createTestWarehouse, type TestWarehouse } from '../metrics/test-helpers.ts';
 import { presentResponse, type ResponseView } from './response.ts';
@@ -83,7 +86,25 @@ function requestsMetric(month: Month['requests'], part: (c: Cell) => number): Me
 
 const countMetric = (value: number): MetricValue => ({ value, numerator: null, denominator: null, status: 'ok', n: null, population: null });
 
+/** Cell keys from a seed: whole numbers from 0 to 255. */
+function keyStream(seed: number): () => number {
+	let a = seed | 0;
+	return () => {
+		a = (a + 0x6d2b79f5) | 0;
+		let t = Math.imul(a ^ (a >>> 15), 1 | a);
+		t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+		return ((t ^ (t >>> 14)) >>> 0) % 256;
+	};
+}
+
 interface Options {
+	/**
+	 * Cell keys for every count, from this seed (none without it): a table's cells' keys at
+	 * random (0 for an empty cell; a part that is all of its whole the whole's key, the same
+	 * rows), the headline figures' keys the sums of the tables' cells they count, the months'
+	 * at random.
+	 */
+	keys?: number;
 	agencyFiltered?: boolean;
 	/** Requests overdue at the period's end by the agency asked (default none). */
 	overdue?: Overdue;
@@ -104,47 +125,89 @@ function responseData(months: readonly Month[], options: Options = {}): Response
 			return [a, { urgent: cell('urgent'), routine: cell('routine') }];
 		})
 	);
-	const layout = (k: (c: Cell) => number): CountTable => ({
+	const next = options.keys === undefined ? null : keyStream(options.keys);
+	/** A new key for a count (0 for none: no rows). */
+	const keyFor = (n: number) => (n === 0 ? 0 : (next as () => number)());
+	const cellKeys = (counts: number[][]) => counts.map((row) => row.map(keyFor));
+	/** A part's keys: the whole's where the part is all of it (the same rows), else its own. */
+	const partKeys = (part: number[][], whole: number[][], wholeKeys: number[][]) => part.map((row, r) => row.map((n, c) => (n === whole[r][c] ? wholeKeys[r][c] : keyFor(n))));
+	const priorities = ['urgent', 'routine'] as const;
+	const countsOf = (k: (c: Cell) => number) => agencies.map((a) => priorities.map((p) => k(requests[a][p])));
+	const [ackCounts, ansCounts, reqCounts] = [countsOf(ackOf), countsOf((c) => c[0]), countsOf((c) => c[1])];
+	const overdue = options.overdue ?? {};
+	const overdueAgencies = [...new Set([...agencies, ...Object.keys(overdue)])].sort();
+	const overdueCounts = overdueAgencies.map((a) => [...(overdue[a] ?? [0, 0])]);
+	const keys =
+		next === null
+			? null
+			: (() => {
+					const requests = cellKeys(reqCounts);
+					return {
+						bins: bins.map(keyFor),
+						requests,
+						acknowledged: partKeys(ackCounts, reqCounts, requests),
+						answered: partKeys(ansCounts, reqCounts, requests),
+						overdue: cellKeys(overdueCounts)
+					};
+				})();
+	const layout = (counts: number[][], k: number[][] | undefined): CountTable => ({
 		rows: agencies,
-		columns: ['urgent', 'routine'],
-		counts: agencies.map((a) => [k(requests[a].urgent), k(requests[a].routine)]),
+		columns: [...priorities],
+		counts,
+		...(k ? { keys: k } : {}),
 		rowTotals: true,
 		columnTotals: true
 	});
-	const overdue = options.overdue ?? {};
-	const overdueAgencies = [...new Set([...agencies, ...Object.keys(overdue)])].sort();
 	const overdueCount = options.overdueCount ?? sum(Object.values(overdue).flat());
 	const filtered = options.agencyFiltered === true;
-	const figures = (m: { bins: number[]; requests: Month['requests'] }, overdueAtEnd: number) => ({
-		referral_decision_1wd_pct: ratio(40, 50),
-		assessment_45wd_pct: filtered ? NOT_APPLICABLE : assessmentMetric(m.bins),
-		assessment_median_wd: filtered ? NOT_APPLICABLE : median(23, Math.max(1, sum(m.bins))),
-		icpc_15wd_pct: filtered ? NOT_APPLICABLE : ratio(0, 0),
-		info_request_ack_1wd_pct: requestsMetric(m.requests, ackOf),
-		info_request_on_time_pct: requestsMetric(m.requests, (c) => c[0]),
-		info_request_median_hours: median(12.5, 40),
-		info_requests_overdue_at_end: countMetric(overdueAtEnd)
-	});
+	/** A metric with its counts' keys: those given, else new ones. */
+	const keyed = (m: MetricValue, given: Partial<CellKeys> = {}, count = false): MetricValue => {
+		if (next === null) return m;
+		const of = (field: keyof CellKeys, n: number | null) => (n === null ? null : (given[field] ?? keyFor(n)));
+		return { ...m, keys: { numerator: of('numerator', m.numerator), denominator: of('denominator', m.denominator), value: count ? of('value', m.value) : null } };
+	};
+	const figures = (m: { bins: number[]; requests: Month['requests'] }, overdueAtEnd: number, whole = false) => {
+		// The whole's counts are the tables' (their keys the sums of the tables' cells'); the months' have keys of their own.
+		const sumOf = (k: number[][] | number[] | undefined) => (whole && k ? cellKeySum(k.flat()) : undefined);
+		return {
+			referral_decision_1wd_pct: keyed(ratio(40, 50)),
+			assessment_45wd_pct: filtered ? NOT_APPLICABLE : keyed(assessmentMetric(m.bins), { numerator: sumOf(keys?.bins.slice(0, WITHIN)), denominator: sumOf(keys?.bins) }),
+			assessment_median_wd: filtered ? NOT_APPLICABLE : median(23, Math.max(1, sum(m.bins))),
+			icpc_15wd_pct: filtered ? NOT_APPLICABLE : keyed(ratio(0, 0)),
+			info_request_ack_1wd_pct: keyed(requestsMetric(m.requests, ackOf), { numerator: sumOf(keys?.acknowledged), denominator: sumOf(keys?.requests) }),
+			info_request_on_time_pct: keyed(requestsMetric(m.requests, (c) => c[0]), { numerator: sumOf(keys?.answered), denominator: sumOf(keys?.requests) }),
+			info_request_median_hours: median(12.5, 40),
+			info_requests_overdue_at_end: keyed(countMetric(overdueAtEnd), { value: options.overdueCount === undefined ? sumOf(keys?.overdue) : undefined }, true)
+		};
+	};
 	return {
 		...SCOPE,
 		filters: { ...SCOPE.filters, agency: filtered ? 'POL' : null },
-		figures: figures({ bins, requests }, overdueCount),
+		figures: figures({ bins, requests }, overdueCount, true),
 		// Referral decisions: all in the first month (40 of 50). Overdue: 3 more at each earlier month's end.
 		trend: months.map((m, i) => ({
 			month: MONTHS[i],
 			metrics: {
 				...figures(m, overdueCount + 3 * (months.length - 1 - i)),
-				referral_decision_1wd_pct: i === 0 ? ratio(40, 50) : ratio(0, 0)
+				referral_decision_1wd_pct: keyed(i === 0 ? ratio(40, 50) : ratio(0, 0))
 			}
 		})),
 		assessmentDurations: filtered
 			? null
-			: { rows: ASSESSMENT_BINS.map((b) => b.label), columns: ['assessments'], counts: bins.map((n) => [n]), rowTotals: false, columnTotals: true },
-		requestsByResponder: { acknowledged: layout(ackOf), answered: layout((c) => c[0]), requests: layout((c) => c[1]) },
+			: {
+					rows: ASSESSMENT_BINS.map((b) => b.label),
+					columns: ['assessments'],
+					counts: bins.map((n) => [n]),
+					...(keys ? { keys: keys.bins.map((k) => [k]) } : {}),
+					rowTotals: false,
+					columnTotals: true
+				},
+		requestsByResponder: { acknowledged: layout(ackCounts, keys?.acknowledged), answered: layout(ansCounts, keys?.answered), requests: layout(reqCounts, keys?.requests) },
 		overdueAtEnd: {
 			rows: overdueAgencies,
-			columns: ['urgent', 'routine'],
-			counts: overdueAgencies.map((a) => overdue[a] ?? [0, 0]),
+			columns: [...priorities],
+			counts: overdueCounts,
+			...(keys ? { keys: keys.overdue } : {}),
 			rowTotals: true,
 			columnTotals: true
 		}
@@ -446,6 +509,207 @@ describe('presentResponse over hand-made page data', () => {
 	});
 });
 
+// ---------------------------------------------------------------- the cell key method
+
+const PERTURBING = policyFrom({});
+
+/** A count as shown under `policy`: perturbed by its key, rounded to 5 under the publication profile. */
+function expectedCount(n: number, key: number, policy: DisclosurePolicy): number {
+	const v = n === 0 ? 0 : perturbed(n, key, policy.threshold);
+	return policy.profile === 'publication' ? Math.round(v / 5) * 5 : v;
+}
+
+/** Each figure of a table (cells, then row totals, column totals, the grand total) with its count, key and where the view shows it. */
+function figuresOf(t: CountTable): { r: number | null; c: number | null; count: number; key: number }[] {
+	const R = t.rows.length;
+	const C = t.columns.length;
+	const at = (rs: number[], cs: number[]) => {
+		const cells = rs.flatMap((r) => cs.map((c) => [r, c] as const));
+		return { count: sum(cells.map(([r, c]) => t.counts[r][c] ?? 0)), key: cellKeySum(cells.map(([r, c]) => t.keys![r][c])) };
+	};
+	const all = (n: number) => [...Array(n).keys()];
+	return [
+		...all(R).flatMap((r) => all(C).map((c) => ({ r, c, ...at([r], [c]) }))),
+		...all(R).map((r) => ({ r, c: null, ...at([r], all(C)) })),
+		...all(C).map((c) => ({ r: null, c, ...at(all(R), [c]) })),
+		{ r: null, c: null, ...at(all(R), all(C)) }
+	];
+}
+
+/** Every table figure of the view beside its count and cell key. */
+function keyedFigures(view: ResponseView, data: ResponseData): { id: string; shown: Shown; count: number; key: number }[] {
+	const out: { id: string; shown: Shown; count: number; key: number }[] = [];
+	const r = view.requests;
+	for (const measure of ['acknowledged', 'answered', 'requests'] as const) {
+		for (const f of figuresOf(data.requestsByResponder[measure])) {
+			const line = f.r === null ? r.total : r.responders[f.r];
+			const cell = f.c === null ? line.all : line.byPriority[f.c];
+			out.push({ id: `${measure}:${f.r ?? 'T'},${f.c ?? 'T'}`, shown: cell[measure], count: f.count, key: f.key });
+		}
+	}
+	const o = view.overdue;
+	for (const f of figuresOf(data.overdueAtEnd)) {
+		const line = f.r === null ? o.total : o.responders[f.r];
+		out.push({ id: `overdue:${f.r ?? 'T'},${f.c ?? 'T'}`, shown: f.c === null ? line.all : line.byPriority[f.c], count: f.count, key: f.key });
+	}
+	const d = data.assessmentDurations;
+	if (d && view.durations) {
+		const keys = d.keys!.map((k) => k[0] as number);
+		const counts = d.counts.map((n) => n[0] as number);
+		view.durations.bins.forEach((b, i) => out.push({ id: `bin:${b.label}`, shown: b.count, count: counts[i], key: keys[i] }));
+		out.push({ id: 'within', shown: view.durations.within, count: sum(counts.slice(0, WITHIN)), key: cellKeySum(keys.slice(0, WITHIN)) });
+		out.push({ id: 'over', shown: view.durations.over, count: sum(counts.slice(WITHIN)), key: cellKeySum(keys.slice(WITHIN)) });
+	}
+	return out;
+}
+
+/** Every percentage the view shows (shares and the headline and trend figures in percent). */
+function percentages(view: ResponseView): { id: string; value: number }[] {
+	const out: { id: string; value: number }[] = [];
+	const r = view.requests;
+	[...r.responders.flatMap((x) => [...x.byPriority, x.all]), ...r.total.byPriority, r.total.all].forEach((cell, i) => {
+		for (const share of [cell.acknowledgedShare, cell.answeredShare]) if (share.value !== null) out.push({ id: `share ${i}`, value: share.value });
+	});
+	for (const f of view.figures) if (f.metric.unit === 'percent' && f.figure.value.value !== null) out.push({ id: f.metric.key, value: f.figure.value.value });
+	for (const t of view.trends) if (t.metric.unit === 'percent') for (const p of t.points) if (p.value !== null) out.push({ id: `${t.metric.key} ${p.label}`, value: p.value });
+	return out;
+}
+
+/** The symbol of every figure of the view, by where it is (what is suppressed, whatever the values). */
+function symbols(view: ResponseView): Record<string, string | null> {
+	return Object.fromEntries(shownCounts({ ...view, trends: null }).map(({ path, shown }) => [path, shown.symbol]));
+}
+
+describe('under the cell key method (a deployment\'s policy), over page data with cell keys', () => {
+	const requests: Month['requests'] = {
+		EDU: { urgent: [18, 20, 19], routine: [20, 25, 24] },
+		HLT: { urgent: [3, 10, 10], routine: [20, 30, 12] },
+		POL: { urgent: [12, 12, 2], routine: [0, 0, 0] },
+		SCH: { urgent: [0, 0, 0], routine: [9, 9, 9] }
+	};
+	const overdue: Overdue = { CSC: [0, 14], HLT: [2, 30], POL: [0, 0], SCH: [7, 9] };
+	const data = responseData([{ bins: [1, 26, 62, 103, 87, 62, 52, 27, 21, 3, 30], requests }], { overdue, keys: 7 });
+	const view = presentResponse(data, PERTURBING);
+
+	it('policyFrom({}) perturbs', () => {
+		expect(PERTURBING.cellKey).toBe(true);
+	});
+
+	it('every count of a table is shown as perturbed(n, key, 5) for its own key; a total for its cells\' keys added', () => {
+		const figures = keyedFigures(view, data);
+		const shownFigures = figures.filter((f) => f.shown.symbol === null);
+		expect(shownFigures.length).toBeGreaterThan(40);
+		for (const f of shownFigures) expect(f.shown.value, f.id).toBe(f.count === 0 ? 0 : perturbed(f.count, f.key, 5));
+		// Perturbation moves some of them.
+		expect(shownFigures.filter((f) => f.shown.value !== f.count).length).toBeGreaterThan(5);
+		// For instance: EDU's urgent requests (20) by their own key, EDU's row total (45) by its two cells' keys added.
+		const req = data.requestsByResponder.requests;
+		expect(view.requests.responders[0].byPriority[0].requests).toEqual(shown(perturbed(20, req.keys![0][0]!, 5)));
+		expect(view.requests.responders[0].all.requests).toEqual(shown(perturbed(45, cellKeySum(req.keys![0]), 5)));
+		expect(view.requests.total.all.requests).toEqual(shown(perturbed(106, cellKeySum(req.keys!.flat()), 5)));
+		// The within total (441) by the bins' keys within 45 working days.
+		expect(view.durations!.within).toEqual(shown(perturbed(441, cellKeySum(data.assessmentDurations!.keys!.slice(0, WITHIN).flat()), 5)));
+	});
+
+	it('suppression as without the method: decided on the true counts', () => {
+		expect(symbols(view)).toEqual(symbols(presentResponse(data, { ...PERTURBING, cellKey: false })));
+		expect(view.requests.responders[1].byPriority[0].answered).toEqual(C);
+		expect(view.durations!.bins[0].count).toEqual(C);
+	});
+
+	it('no count from 1 to 5 shown, no percentage over 100', () => {
+		expect(smallCounts(view, PERTURBING)).toEqual([]);
+		const pcts = percentages(view);
+		expect(pcts.length).toBeGreaterThan(10);
+		expect(pcts.filter((p) => p.value < 0 || p.value > 100)).toEqual([]);
+	});
+
+	it('a share is of the perturbed counts, the part capped at its whole: never over 100% where the part is shown above its whole', () => {
+		// EDU urgent: 19 of 20 acknowledged; some keys show the 19 above the 20.
+		let found = 0;
+		for (let seed = 0; seed < 400 && found < 3; seed++) {
+			const d = responseData([{ bins: Array(11).fill(0), requests }], { keys: seed });
+			const cell = presentResponse(d, PERTURBING).requests.responders[0].byPriority[0];
+			const [k, q] = [cell.acknowledged.value!, cell.requests.value!];
+			expect(k).toBe(perturbed(19, d.requestsByResponder.acknowledged.keys![0][0]!, 5));
+			expect(q).toBe(perturbed(20, d.requestsByResponder.requests.keys![0][0]!, 5));
+			expect(cell.acknowledgedShare).toEqual(shown((100 * Math.min(k, q)) / q));
+			if (k > q) {
+				expect(cell.acknowledgedShare).toEqual(shown(100));
+				found++;
+			}
+		}
+		expect(found).toBe(3);
+	});
+
+	it('the headlines: the tables\' totals by the same keys (the same rows), the overdue total the headline\'s own figure', () => {
+		const t = view.requests.total.all;
+		const ack = figure(view, 'info_request_ack_1wd_pct');
+		expect(ack.denominator).toEqual(t.requests);
+		// The headline's numerator is capped at its denominator; the table's is not.
+		expect(ack.numerator).toEqual(shown(Math.min(t.acknowledged.value!, t.requests.value!)));
+		expect(figure(view, 'info_request_on_time_pct').denominator).toEqual(t.requests);
+		const overdueHeadline = figure(view, 'info_requests_overdue_at_end').value;
+		expect(view.overdue.total.all).toEqual(overdueHeadline);
+		expect(overdueHeadline).toEqual(shown(perturbed(62, cellKeySum(data.overdueAtEnd.keys!.flat()), 5)));
+		const a = figure(view, 'assessment_45wd_pct');
+		expect(a.numerator).toEqual(shown(Math.min(view.durations!.within.value!, a.denominator.value!)));
+	});
+
+	it('a count without its key is refused, not shown unperturbed', () => {
+		const keyless = responseData([{ bins: Array(11).fill(10), requests: {} }]);
+		expect(() => presentResponse(keyless, PERTURBING)).toThrow(/cell key/);
+	});
+
+	it('property: random keys (0–255): every count by its own key, none from 1 to 5, no share over 100, suppression as without the method', () => {
+		const count = fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 5 }), fc.integer({ min: 6, max: 40 }));
+		const cell = fc.tuple(count, count, count).map(([a, b, k]): Cell => {
+			const requests = Math.max(a, b, k);
+			return [Math.min(a, b), requests, Math.min(k, requests)];
+		});
+		const month = fc.record({
+			bins: fc.array(count, { minLength: 11, maxLength: 11 }),
+			requests: fc.record({ HLT: fc.record({ urgent: cell, routine: cell }), POL: fc.record({ urgent: cell, routine: cell }) }, { requiredKeys: [] })
+		});
+		const overdueArb = fc.dictionary(fc.constantFrom('CSC', 'HLT', 'POL', 'SCH'), fc.tuple(count, count));
+		let moved = 0;
+		fc.assert(
+			fc.property(
+				fc.array(month, { minLength: 1, maxLength: 3 }),
+				overdueArb,
+				fc.integer({ min: 0, max: 2 ** 31 - 1 }),
+				fc.constantFrom(PERTURBING, policyFrom({ profile: 'publication' })),
+				(months, overdueAtEnd, seed, policy) => {
+					const d = responseData(months, { overdue: overdueAtEnd, keys: seed });
+					const v = presentResponse(d, policy);
+					expect(smallCounts(v, policy)).toEqual([]);
+					expect(percentages(v).filter((p) => p.value < 0 || p.value > 100)).toEqual([]);
+					for (const f of keyedFigures(v, d)) {
+						if (f.shown.symbol !== null) continue;
+						expect(f.shown.value, f.id).toBe(expectedCount(f.count, f.key, policy));
+						if (f.shown.value !== f.count) moved++;
+					}
+					expect(symbols(v)).toEqual(symbols(presentResponse(d, { ...policy, cellKey: false })));
+					expect(v.overdue.total.all).toEqual(figure(v, 'info_requests_overdue_at_end').value);
+					for (const [key, part] of [
+						['info_request_on_time_pct', 'answered'],
+						['info_request_ack_1wd_pct', 'acknowledged']
+					] as const) {
+						const q = figure(v, key);
+						const t = v.requests.total.all;
+						if (q.value.symbol === 'x') continue;
+						expect(t.requests).toEqual(q.denominator);
+						if (t[part].value !== null && t.requests.value !== null) expect(q.numerator).toEqual(shown(Math.min(t[part].value!, t.requests.value!)));
+						else expect(q.numerator).toEqual(t[part]);
+					}
+				}
+			),
+			{ numRuns: 200 }
+		);
+		expect(moved).toBeGreaterThan(0);
+	});
+});
+
 // ---------------------------------------------------------------- through the warehouse
 
 describe('presentResponse over a small extract', () => {
@@ -471,6 +735,13 @@ describe('presentResponse over a small extract', () => {
 		);
 	});
 	afterAll(async () => t.dispose());
+
+	it('under a deployment\'s policy (the cell key method): every count with its key, none from 1 to 5', async () => {
+		const view = presentResponse(await responsePage(t.warehouse, { from: '2024-04-01', to: '2024-04-30' }), PERTURBING);
+		expect(figure(view, 'assessment_45wd_pct')).toEqual({ value: C, numerator: C, denominator: C });
+		expect(view.overdue.total.all).toEqual(C);
+		expect(smallCounts(view, PERTURBING)).toEqual([]);
+	});
 
 	it('every count is from the warehouse, and none from 1 to 5 is shown', async () => {
 		const view = presentResponse(await responsePage(t.warehouse, { from: '2024-04-01', to: '2024-04-30' }), POLICY);

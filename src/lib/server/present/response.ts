@@ -1,6 +1,7 @@
 /**
  * The response times page as a person may see it: every count and figure of `responsePage`
- * through disclosure control; shares derived from SHOWN counts only.
+ * through disclosure control (each count perturbed by its own cell key under the cell key
+ * method); shares only of SHOWN counts.
  *
  * ## What is protected together
  * - **Figures and the monthly trend**: the headline figures and the months are a breakdown of
@@ -25,24 +26,37 @@
  *   in the trend's lines; the tests hold them to it). Acknowledged and answered are each a
  *   part of requests cell by cell, not of each other, so no line joins their tables (the
  *   unacknowledged and the late are complements of ratios, which the spec leaves shown). A
- *   share is `acknowledged ÷ requests` or `answered ÷ requests` of two SHOWN counts: `c` when
- *   either is not shown, `z` over no requests.
+ *   share is `acknowledged ÷ requests` or `answered ÷ requests`, shown only when both counts
+ *   are (`c` when either is not, `z` over no requests), of the counts as shown before any
+ *   rounding: perturbed by their cell keys under the cell key method, the part capped at its
+ *   whole, so never over 100%.
  * - **Requests overdue at the end, by the agency asked and priority**: one `suppressTable`
  *   with its totals. Each request is in one cell, so the grand total is the headline count
  *   `info_requests_overdue_at_end`, and the two must be shown or suppressed together. The
  *   grand total is suppressed only when it is itself from 1 to the threshold, as the headline
  *   is; should they ever disagree (or their counts differ), the table is shown with every
  *   non-zero figure suppressed (`hiddenTable`) and the headline count is `c`, rather than
- *   one undoing the other's protection.
+ *   one undoing the other's protection. When they agree, the grand total is the headline's
+ *   figure itself (one count of the same rows, shown once by its own cell key).
+ *
+ * ## Cell keys (rule 7, the cell key method)
+ * Under a policy with the method every count is shown perturbed by its own cell key: a table's
+ * cells by the keys the page data carries beside their counts (`CountTable.keys`), a total by
+ * the sum of its cells' keys (disclosure control's `cellKeySum`: the sum of the record keys of
+ * the same rows), the headline figures and the months by the metrics' own keys. The bins of
+ * the durations keep their keys in their column of within and over (0 in the other), so the
+ * within total has the key of the headline's numerator (the same rows; the headline's is then
+ * capped at its denominator). Every share is of the perturbed counts (`adjustedCount`).
+ * Suppression is decided on the true counts first, as without the method.
  */
 import { metricInfo, type MetricInfo } from '../dashboard/metrics.ts';
 import { ASSESSMENT_LIMIT_WD } from '../metrics/definitions/social-care.ts';
 import { ASSESSMENT_BINS, type ResponseData } from '../dashboard/response.ts';
 import type { Benchmark } from '../dashboard/settings.ts';
-import { metricSeries, suppressBreakdowns, suppressTable } from '../disclosure/index.ts';
+import { adjustedCount, cellKeySum, metricSeries, suppressBreakdowns, suppressTable } from '../disclosure/index.ts';
 import type { CountTable, DisclosurePolicy, SeriesPoint, Shown, ShownMetric, ShownTable } from '../disclosure/index.ts';
-import { fullSet, shareOfShown, shownBenchmarks, type ShownBenchmark } from './common.ts';
-import { agree, grandTotal, hiddenTable, isShown, suppressed } from './escalation.ts';
+import { fullSet, shownBenchmarks, type ShownBenchmark } from './common.ts';
+import { agree, grandTotal, hiddenTable, isShown, shareOf, suppressed } from './escalation.ts';
 
 /** The headline figures, in the page's order. */
 export const RESPONSE_FIGURES = [
@@ -145,29 +159,67 @@ export interface ResponseView {
 	};
 }
 
-/** The bins' single column split into within and over 45 working days, so each part is a line with its total. */
+/** The bins' single column split into within and over 45 working days, so each part is a line with its total; each bin's key goes with its count. */
 function withinAndOver(table: CountTable): CountTable {
 	if (table.columns.length !== 1) throw new Error('the assessment durations have one column');
 	if (table.rows.join() !== ASSESSMENT_BINS.map((b) => b.label).join()) throw new Error('the assessment durations are not in ASSESSMENT_BINS');
+	const within = (r: number) => {
+		const max = ASSESSMENT_BINS[r].max;
+		return max !== null && max <= ASSESSMENT_LIMIT_WD;
+	};
+	const split = <T>(rows: readonly (readonly T[])[], none: T): T[][] => rows.map(([v], r) => (within(r) ? [v, none] : [none, v]));
 	return {
 		rows: [...table.rows],
 		columns: ['within', 'over'],
-		counts: table.counts.map(([n], r) => {
-			const max = ASSESSMENT_BINS[r].max;
-			return max !== null && max <= ASSESSMENT_LIMIT_WD ? [n, 0] : [0, n];
-		}),
+		counts: split(table.counts, 0),
+		...(table.keys ? { keys: split(table.keys, 0) } : {}),
 		rowTotals: false,
 		columnTotals: true
 	};
 }
 
-function onTime(requests: Shown, acknowledged: Shown, answered: Shown, policy: DisclosurePolicy): ShownOnTime {
+/** Where a figure is in a table: a cell, a row's total (`c` null), a column's (`r` null) or the grand total (both null). */
+interface At {
+	r: number | null;
+	c: number | null;
+}
+
+/** A table's figure as shown. */
+function shownAt(t: ShownTable, { r, c }: At): Shown {
+	if (r !== null && c !== null) return t.cells[r][c];
+	if (r !== null) return t.rowTotals![r];
+	if (c !== null) return t.columnTotals![c];
+	return t.total!;
+}
+
+/** A table's figure as counted: the sum of its cells' counts, and of their keys (null: the table has none). */
+function countedAt(t: CountTable, { r, c }: At): { count: number; key: number | null } {
+	const cells = (r === null ? t.rows.map((_, i) => i) : [r]).flatMap((i) => (c === null ? t.columns.map((_, j) => j) : [c]).map((j) => [i, j] as const));
+	return { count: cells.reduce((a, [i, j]) => a + (t.counts[i][j] ?? 0), 0), key: t.keys ? cellKeySum(cells.map(([i, j]) => t.keys![i][j])) : null };
+}
+
+/**
+ * A part of a table's figure as a percentage of the same figure of its whole (`c` unless
+ * both are shown, `z` over none): of the counts as shown before rounding (perturbed by their
+ * cell keys under the cell key method), the part capped at its whole.
+ */
+function shareAt(part: { table: CountTable; shown: ShownTable }, whole: { table: CountTable; shown: ShownTable }, at: At, policy: DisclosurePolicy): Shown {
+	const [p, w] = [part, whole].map((x) => {
+		const { count, key } = countedAt(x.table, at);
+		return adjustedCount(count, policy, key);
+	});
+	return shareOf(shownAt(part.shown, at), shownAt(whole.shown, at), { count: Math.min(p, w), base: w }, policy);
+}
+
+type RequestTables = Record<'acknowledged' | 'answered' | 'requests', { table: CountTable; shown: ShownTable }>;
+
+function onTime(t: RequestTables, at: At, policy: DisclosurePolicy): ShownOnTime {
 	return {
-		requests,
-		acknowledged,
-		acknowledgedShare: shareOfShown(acknowledged, requests, policy),
-		answered,
-		answeredShare: shareOfShown(answered, requests, policy)
+		requests: shownAt(t.requests.shown, at),
+		acknowledged: shownAt(t.acknowledged.shown, at),
+		acknowledgedShare: shareAt(t.acknowledged, t.requests, at, policy),
+		answered: shownAt(t.answered.shown, at),
+		answeredShare: shareAt(t.answered, t.requests, at, policy)
 	};
 }
 
@@ -184,7 +236,9 @@ function overdueWithHeadline(table: CountTable, headline: ShownMetric, count: nu
 	const total = grandTotal(table);
 	// No requests at all under the filters (`x`): nothing in the table either.
 	const none = headline.value.symbol === 'x' && total === 0;
-	if (none || agree([{ a: shown.total, b: headline.value, countA: total, countB: count ?? 0 }])) return { table: shown, headline };
+	if (none) return { table: shown, headline };
+	// The same rows: the grand total is the headline's own figure (one count, one cell key, one shown number).
+	if (agree([{ a: shown.total, b: headline.value, countA: total, countB: count ?? 0 }])) return { table: { ...shown, total: headline.value }, headline };
 	const value = isShown(headline.value) && headline.value.value !== 0 ? suppressed() : headline.value;
 	return { table: hiddenTable(table), headline: { ...headline, value } };
 }
@@ -218,13 +272,15 @@ export function presentResponse(data: ResponseData, policy: DisclosurePolicy, be
 		throw new Error('acknowledged, answered and requests must have the same rows and columns');
 	}
 	if (![acknowledged, answered, requests].every(showsTotals)) throw new Error('the requests tables show their totals');
-	const k = suppressTable(acknowledged, policy);
-	const a = suppressTable(answered, policy);
-	const q = suppressTable(requests, policy);
+	const tables: RequestTables = {
+		acknowledged: { table: acknowledged, shown: suppressTable(acknowledged, policy) },
+		answered: { table: answered, shown: suppressTable(answered, policy) },
+		requests: { table: requests, shown: suppressTable(requests, policy) }
+	};
 	const responders = requests.rows.map((agency, r) => ({
 		agency,
-		byPriority: requests.columns.map((_, c) => onTime(q.cells[r][c], k.cells[r][c], a.cells[r][c], policy)),
-		all: onTime(q.rowTotals![r], k.rowTotals![r], a.rowTotals![r], policy)
+		byPriority: requests.columns.map((_, c) => onTime(tables, { r, c }, policy)),
+		all: onTime(tables, { r, c: null }, policy)
 	}));
 
 	const overdueKey = 'info_requests_overdue_at_end';
@@ -241,8 +297,8 @@ export function presentResponse(data: ResponseData, policy: DisclosurePolicy, be
 			priorities: [...requests.columns],
 			responders,
 			total: {
-				byPriority: requests.columns.map((_, c) => onTime(q.columnTotals![c], k.columnTotals![c], a.columnTotals![c], policy)),
-				all: onTime(q.total!, k.total!, a.total!, policy)
+				byPriority: requests.columns.map((_, c) => onTime(tables, { r: null, c }, policy)),
+				all: onTime(tables, { r: null, c: null }, policy)
 			}
 		},
 		overdue: {
