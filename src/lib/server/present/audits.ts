@@ -52,27 +52,7 @@ import { metricInfo } from '../dashboard/metrics.ts';
 import type { Benchmark } from '../dashboard/settings.ts';
 import { checkPolicy, suppressMetric, symbolText } from '../disclosure/index.ts';
 import type { CountTable, DisclosurePolicy, Shown, ShownMetric, ShownTable } from '../disclosure/types.ts';
-import {
-	agencyName,
-	benchmarksOf,
-	codeWords,
-	columnSums,
-	countTableData,
-	grandTotal,
-	headlineLines,
-	headlinesAgree,
-	hiddenTable,
-	partShare,
-	rowKeys,
-	shareOf,
-	shownTable,
-	suppressed,
-	Together,
-	type AgencyNames,
-	type HeadlineCount,
-	type ShownHeadline,
-	type TableAt
-} from './escalation.ts';
+import { agencyName, benchmarksOf, codeWords, columnSums, countTableData, grandTotal, headlineLines, headlinesAgree, hiddenTable, partShare, rowKeys, shareOf, shownTable, suppressed, Together, type AgencyNames, type HeadlineCount, type ShownHeadline, type TableAt } from './tables.ts';
 
 export interface AuditsOptions {
 	/** Benchmarks overlapping the period (`benchmarksFor(warehouse, null, period)`). */

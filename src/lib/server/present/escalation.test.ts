@@ -19,7 +19,8 @@ import type { MetricValue } from '../metrics/compute.ts';
 import { escalation, extract, K1, K2, K3, K6, referral } from '../metrics/test-fixtures.ts';
 import { createTestWarehouse, type TestWarehouse } from '../metrics/test-helpers.ts';
 import type { TableData } from '../../components/charts/types.ts';
-import { headlineLines, hiddenTable, knownPart, presentEscalation, protectClosed, Together, type EscalationView } from './escalation.ts';
+import { presentEscalation, protectClosed, type EscalationView } from './escalation.ts';
+import { headlineLines, hiddenTable, knownPart, Together } from './tables.ts';
 
 /** Rules 1 to 6 alone: exact counts (for the tests over hand-made counts). */
 const RULES: DisclosurePolicy = { ...policyFrom({}), cellKey: false };

@@ -56,7 +56,7 @@ import type { Benchmark } from '../dashboard/settings.ts';
 import { adjustedCount, cellKeySum, checkPolicy, isSmall, protectLines, showCount, suppressMetric } from '../disclosure/index.ts';
 import type { CountTable, DisclosurePolicy, Shown, ShownMetric } from '../disclosure/types.ts';
 import type { MetricValue } from '../metrics/compute.ts';
-import { agencyName, benchmarksOf, isShown, shareOf, suppressed, type AgencyNames, type ShownHeadline } from './escalation.ts';
+import { agencyName, benchmarksOf, isShown, shareOf, suppressed, type AgencyNames, type ShownHeadline } from './tables.ts';
 import { groupLabel } from './metric.ts';
 
 export interface MeetingsOptions {

@@ -56,7 +56,7 @@ import type { Benchmark } from '../dashboard/settings.ts';
 import { adjustedCount, cellKeySum, metricSeries, suppressBreakdowns, suppressTable } from '../disclosure/index.ts';
 import type { CountTable, DisclosurePolicy, SeriesPoint, Shown, ShownMetric, ShownTable } from '../disclosure/index.ts';
 import { fullSet, shownBenchmarks, type ShownBenchmark } from './common.ts';
-import { agree, grandTotal, hiddenTable, isShown, shareOf, suppressed } from './escalation.ts';
+import { agree, grandTotal, hiddenTable, isShown, shareOf, suppressed } from './tables.ts';
 
 /** The headline figures, in the page's order. */
 export const RESPONSE_FIGURES = [
