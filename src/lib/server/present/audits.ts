@@ -50,9 +50,9 @@ import { AUDIT_CRITERIA } from '../schema/codes.ts';
 import type { AuditsData } from '../dashboard/audits.ts';
 import { metricInfo } from '../dashboard/metrics.ts';
 import type { Benchmark } from '../dashboard/settings.ts';
-import { checkPolicy, suppressMetric, symbolText } from '../disclosure/index.ts';
+import { checkPolicy, suppressMetric } from '../disclosure/index.ts';
 import type { CountTable, DisclosurePolicy, Shown, ShownMetric, ShownTable } from '../disclosure/types.ts';
-import { agencyName, benchmarksOf, codeWords, columnSums, countTableData, grandTotal, headlineLines, headlinesAgree, hiddenTable, partShare, rowKeys, shareOf, shownTable, suppressed, Together, type AgencyNames, type HeadlineCount, type ShownHeadline, type TableAt } from './tables.ts';
+import { agencyName, benchmarksOf, codeWords, headlineNote, columnSums, countTableData, grandTotal, headlineLines, headlinesAgree, hiddenTable, partShare, rowKeys, shareOf, shownTable, suppressed, Together, type AgencyNames, type HeadlineCount, type ShownHeadline, type TableAt } from './tables.ts';
 
 export interface AuditsOptions {
 	/** Benchmarks overlapping the period (`benchmarksFor(warehouse, null, period)`). */
@@ -61,11 +61,8 @@ export interface AuditsOptions {
 	agencies: AgencyNames;
 }
 
-/** A headline of the page: the metric's figure as the JSON API gives it. */
-export interface AuditsHeadline extends ShownHeadline {
-	/** Why the figure is `c`, in words (a count of it is from 1 to the threshold); null when it is not. */
-	note: string | null;
-}
+/** A headline of the page: the metric's figure as the JSON API gives it, with why it is `c` where it is. */
+export type AuditsHeadline = ShownHeadline;
 
 export interface AuditsView {
 	period: { from: string; to: string };
@@ -104,18 +101,6 @@ function countsOf(computed: { numerator: number | null; denominator: number | nu
 		numerator: { count: computed.numerator, shown: shown.numerator },
 		denominator: { count: computed.denominator, shown: shown.denominator }
 	};
-}
-
-/**
- * Why a headline figure is `c`, in words: its count that is from 1 to the threshold (a
- * headline is the metric's own figure, so `c` only for that). Null when it is not `c`.
- */
-export function headlineNote(figure: ShownMetric, words: { numerator: string; denominator: string }, policy: DisclosurePolicy): string | null {
-	if (figure.value.symbol !== 'c') return null;
-	const fewer = `fewer than ${policy.threshold + 1}`;
-	if (figure.denominator.symbol === 'c') return `c: ${fewer} ${words.denominator}, not shown to protect confidentiality`;
-	if (figure.numerator.symbol === 'c') return `c: ${fewer} ${words.numerator}, not shown to protect confidentiality`;
-	return `c: ${symbolText('c', policy)}`;
 }
 
 /** The grade tables as shown. */

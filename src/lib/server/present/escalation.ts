@@ -57,9 +57,18 @@ import type { GroupedResult, WholeResult } from '../disclosure/index.ts';
 import type { CountTable, DisclosurePolicy, Shown, ShownTable } from '../disclosure/types.ts';
 import type { MetricKey } from '../metrics/keys.ts';
 import { fullSet } from './common.ts';
-import { codeWords, agencyName, isShown, suppressed, knownPart, shareOf, partShare, rowKeys, hiddenTable, grandTotal, columnSums, countTableData, benchmarksOf, Together, shownTable, headlineLines, headlinesAgree, type AgencyNames, type ShownHeadline, type HeadlineCount } from './tables.ts';
+import { codeWords, agencyName, headlineNote, isShown, suppressed, knownPart, shareOf, partShare, rowKeys, hiddenTable, grandTotal, columnSums, countTableData, benchmarksOf, Together, shownTable, headlineLines, headlinesAgree, type AgencyNames, type ShownHeadline, type HeadlineCount } from './tables.ts';
 
 // ------------------------------------------------------------------ the escalation page
+
+/** What each headline's counts count, for why it is `c` (`headlineNote`). */
+const HEADLINE_WORDS: Partial<Record<MetricKey, { numerator?: string; denominator?: string; value?: string }>> = {
+	escalations_per_100_referrals: { numerator: 'escalations raised', denominator: 'referrals received' },
+	escalations_stage3_pct: { numerator: 'escalations reaching stage 3 or 4', denominator: 'escalations raised' },
+	escalation_resolution_median_days: { value: 'escalations closed (a median of so few is not shown)' },
+	escalations_agreed_pct: { numerator: 'escalations agreed or changing the plan', denominator: 'escalations closed' },
+	escalations_open_at_end: { value: 'escalations open at the end of the period' }
+};
 
 export interface EscalationOptions {
 	/** Benchmarks overlapping the period (`benchmarksFor(warehouse, null, period)`). */
@@ -265,7 +274,12 @@ export function presentEscalation(data: EscalationData, policy: DisclosurePolicy
 		denominator: counted('escalations_agreed_pct', 'denominator')
 	});
 	const closed = resolution.columnTotals?.[0] ?? suppressed();
-	const headline = (key: MetricKey): ShownHeadline => ({ info: metricInfo(key), figure: figures[key], benchmarks: benchmarksOf(options.benchmarks, key) });
+	const headline = (key: MetricKey): ShownHeadline => ({
+		info: metricInfo(key),
+		figure: figures[key],
+		benchmarks: benchmarksOf(options.benchmarks, key),
+		note: headlineNote(figures[key], HEADLINE_WORDS[key] ?? {}, policy)
+	});
 
 	// Monthly series: escalations per 100 referrals (its months add up to the headline, one call
 	// above), and the number open at each month's end (each a count standing alone).

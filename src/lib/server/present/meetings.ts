@@ -56,8 +56,15 @@ import type { Benchmark } from '../dashboard/settings.ts';
 import { adjustedCount, cellKeySum, checkPolicy, isSmall, protectLines, showCount, suppressMetric } from '../disclosure/index.ts';
 import type { CountTable, DisclosurePolicy, Shown, ShownMetric } from '../disclosure/types.ts';
 import type { MetricValue } from '../metrics/compute.ts';
-import { agencyName, benchmarksOf, isShown, shareOf, suppressed, type AgencyNames, type ShownHeadline } from './tables.ts';
+import { agencyName, benchmarksOf, headlineNote, isShown, shareOf, suppressed, type AgencyNames, type ShownHeadline } from './tables.ts';
 import { groupLabel } from './metric.ts';
+
+/** What each headline's counts count, for why it is `c` (`headlineNote`). */
+const HEADLINE_WORDS: Record<MeetingsKey, { numerator: string; denominator: string }> = {
+	cp_meeting_partner_attendance_pct: { numerator: 'partner invitations attended', denominator: 'partner invitations' },
+	icpc_partner_attendance_pct: { numerator: 'partner invitations to initial conferences attended', denominator: 'partner invitations to initial conferences' },
+	conference_reports_pct: { numerator: 'reports submitted', denominator: 'partner invitations to conferences' }
+};
 
 export interface MeetingsOptions {
 	/** Benchmarks overlapping the period (`benchmarksFor(warehouse, null, period)`). */
@@ -400,7 +407,12 @@ export function presentMeetings(data: MeetingsData, policy: DisclosurePolicy, op
 	const shown = protectMeetings(data, policy);
 	const c = shown.counts;
 	const f = data.figures;
-	const headline = (key: MeetingsKey, figure: ShownMetric): ShownHeadline => ({ info: metricInfo(key), figure, benchmarks: benchmarksOf(options.benchmarks, key) });
+	const headline = (key: MeetingsKey, figure: ShownMetric): ShownHeadline => ({
+		info: metricInfo(key),
+		figure,
+		benchmarks: benchmarksOf(options.benchmarks, key),
+		note: headlineNote(figure, HEADLINE_WORDS[key], policy)
+	});
 	const headlines = {
 		cpMeetings: headline('cp_meeting_partner_attendance_pct', heldFigure('cp_meeting_partner_attendance_pct', f.cp_meeting_partner_attendance_pct, c.attended, c.invited, policy)),
 		icpc: headline('icpc_partner_attendance_pct', heldFigure('icpc_partner_attendance_pct', f.icpc_partner_attendance_pct, c.icpcAttended, c.icpcInvited, policy)),

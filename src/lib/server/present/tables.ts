@@ -13,6 +13,7 @@ import type { Benchmark } from '../dashboard/settings.ts';
 import { adjustedCount, cellKeySum, checkPolicy, isSmall, protectLines, showCount, suppressCount } from '../disclosure/index.ts';
 import type { CountTable, DisclosurePolicy, Shown, ShownMetric, ShownTable } from '../disclosure/types.ts';
 import type { MetricKey } from '../metrics/keys.ts';
+import { symbolText } from '../disclosure/index.ts';
 
 /** `plan_progress` → `Plan progress`. */
 export function codeWords(code: string): string {
@@ -195,6 +196,28 @@ export interface ShownHeadline {
 	info: MetricInfo;
 	figure: ShownMetric;
 	benchmarks: { label: string; value: number; source: string | null }[];
+	/** Why the figure is `c`, in words (`headlineNote`); null when it is not. */
+	note: string | null;
+}
+
+/**
+ * Why a headline figure is `c`, in words: the count of it that is from 1 to the threshold (a
+ * headline is the metric's own figure, so `c` only for that): its denominator's, its
+ * numerator's, or for a count or a median the `value` words (how many it counts, or how many
+ * values the median is of); else, its counts shown, that it is held to a table beside it (rule
+ * 4). Null when it is not `c`.
+ */
+export function headlineNote(figure: ShownMetric, words: { numerator?: string; denominator?: string; value?: string }, policy: DisclosurePolicy): string | null {
+	if (figure.value.symbol !== 'c') return null;
+	const fewer = `fewer than ${policy.threshold + 1}`;
+	const why = (what: string) => `c: ${fewer} ${what}, not shown to protect confidentiality`;
+	if (words.denominator && figure.denominator.symbol === 'c') return why(words.denominator);
+	if (words.numerator && figure.numerator.symbol === 'c') return why(words.numerator);
+	if (words.value) return why(words.value);
+	const countsShown = [figure.numerator, figure.denominator].every((s) => s.symbol !== 'c');
+	// Its counts are shown: withheld by a table beside it (rule 4), which it would give away.
+	if (countsShown) return 'c: withheld because, beside the tables below, it would give away a count they hide';
+	return `c: ${symbolText('c', policy)}`;
 }
 
 /** The benchmarks of a metric that compare with the period (partnership settings). */
