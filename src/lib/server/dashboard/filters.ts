@@ -72,7 +72,12 @@ export async function eventDateSpan(warehouse: Warehouse): Promise<{ first: stri
 	return { first: row?.first ?? null, last: row?.last ?? null };
 }
 
+/** The filter bar's options, computed once per data version (every page's layout asks for them). */
 export async function filterOptions(warehouse: Warehouse): Promise<FilterOptions> {
+	return warehouse.cached('filter-options', () => computeFilterOptions(warehouse));
+}
+
+async function computeFilterOptions(warehouse: Warehouse): Promise<FilterOptions> {
 	const [areas, agencies, span] = await Promise.all([listAreas(warehouse), listAgencies(warehouse), eventDateSpan(warehouse)]);
 	const present = new Set(agencies.map((a) => a.sector));
 	const sectors = SECTORS.filter((s) => present.has(s));

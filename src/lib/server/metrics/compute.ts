@@ -51,7 +51,7 @@ import { exec, query, type Warehouse } from '../warehouse/warehouse.ts';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { MetricDefinition } from './definition.ts';
 import { DIMENSIONS, FIXED_GROUPS, monthsOf, type Dimension } from './dimensions.ts';
-import { MetricSql } from './events.ts';
+import { cellKeysLeftOut, MetricSql } from './events.ts';
 import { METRIC_KEYS, type MetricKey } from './keys.ts';
 import { METRICS } from './registry.ts';
 
@@ -299,11 +299,56 @@ export async function computeMetrics(warehouse: Warehouse, input: MetricQuery): 
 	return computeMetricsFor(warehouse, input, METRIC_KEYS);
 }
 
-/** The same for some metrics only (a page that shows a few need not compute all 28). */
+/** One metric's answer to a query: its value, or its value in each group. */
+type KeptFigure = { by: null; value: MetricValue } | { by: Dimension; groups: { group: string; value: MetricValue }[] };
+
+/**
+ * The same for some metrics only (a page that shows a few need not compute all 28).
+ *
+ * Each metric's answer to a query is kept per data version (`Warehouse.cached`: before
+ * disclosure control, so the same for every requester), so a page that asks again (the
+ * overview's priorities, a trend beside its period) or another request with the same filters
+ * computes nothing; the metrics not kept are computed together, in one read transaction.
+ */
 export async function computeMetricsFor<K extends MetricKey>(warehouse: Warehouse, input: MetricQuery, keys: readonly K[]): Promise<MetricsResult<K>> {
 	const q = parseMetricQuery(input);
-	const wanted = new Set<MetricKey>(keys);
-	return warehouse.readTransaction((conn) => computeIn<K>(conn, q, METRICS.filter((m) => wanted.has(m.key))));
+	const wanted = [...new Set(keys)];
+	// The bench's figures without their cell keys are kept apart from the real ones.
+	const cacheKey = (key: MetricKey) => `metric ${key} ${JSON.stringify(q)}${cellKeysLeftOut() ? ' without cell keys' : ''}`;
+	return warehouse.snapshot(async (view) => {
+		const kept = await view.cachedMany<KeptFigure>(wanted.map(cacheKey), async (missing) => {
+			const computing = new Set(missing);
+			const metrics = METRICS.filter((m) => computing.has(cacheKey(m.key)));
+			const result = await view.readTransaction((conn) => computeIn<MetricKey>(conn, q, metrics));
+			const out = new Map<string, KeptFigure>();
+			for (const m of metrics) {
+				out.set(
+					cacheKey(m.key),
+					result.by === null
+						? { by: null, value: result.metrics[m.key] }
+						: { by: result.by, groups: result.groups.map((g) => ({ group: g.group, value: g.metrics[m.key] })) }
+				);
+			}
+			return out;
+		});
+		const base: ResultBase = { period: { from: q.from, to: q.to }, filters: { area: q.area, agency: q.agency, sector: q.sector } };
+		const figures = wanted.map((key) => [key, kept.get(cacheKey(key)) as KeptFigure] as const);
+		if (q.by === null) {
+			const metrics = {} as MetricSubset<K>;
+			for (const [key, f] of figures) if (f.by === null) metrics[key] = f.value;
+			return { ...base, by: null, metrics };
+		}
+		const groups = (figures[0]?.[1].by !== null ? (figures[0]?.[1] as { groups: { group: string }[] }).groups : []).map((g) => g.group);
+		return {
+			...base,
+			by: q.by,
+			groups: groups.map((group, i) => {
+				const metrics = {} as MetricSubset<K>;
+				for (const [key, f] of figures) if (f.by !== null) metrics[key] = f.groups[i].value;
+				return { group, metrics };
+			})
+		};
+	});
 }
 
 async function computeIn<K extends MetricKey>(conn: DuckDBConnection, q: ValidQuery, metrics: readonly MetricDefinition[]): Promise<MetricsResult<K>> {

@@ -275,6 +275,11 @@ export function benchWithoutCellKeys<T>(fn: () => Promise<T>): Promise<T> {
 	return benchWithoutKeys.run(true, fn);
 }
 
+/** True inside `benchWithoutCellKeys` (whose figures are never kept: compute.ts). */
+export function cellKeysLeftOut(): boolean {
+	return benchWithoutKeys.getStore() === true;
+}
+
 /**
  * A count and its cell key, as one query's two columns `<name>` and `<name>_key`: the rows
  * meeting `where` (all without it), and the sum of their `key` (a record key; a child key for

@@ -13,6 +13,7 @@
  * configuration is locked, so no SQL can read or write another file, load an extension or
  * change these settings.
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -20,6 +21,7 @@ import { DuckDBConnection, DuckDBInstance, type DuckDBValue } from '@duckdb/node
 import { AUTH_TABLES, FIRST_KEYED_LAYOUT, warehouseDdl, WAREHOUSE_LAYOUT_VERSION } from './ddl.ts';
 import { anchorPath } from './audit-anchor.ts';
 import { migrateLayout, OLDEST_MIGRATABLE_LAYOUT } from './migrate.ts';
+import { VersionedCache } from './versioned-cache.ts';
 import { CellKeyError, cellKeyPath, createCellKey, hmacPads, PADS_DDL, readCellKey } from './cell-key.ts';
 
 export const TIME_ZONE = 'Europe/London';
@@ -50,9 +52,29 @@ function plain(value: unknown): unknown {
 	return value;
 }
 
+/** A statement as run: its text and bound values (`recordStatements`). */
+export interface RecordedStatement {
+	sql: string;
+	params?: Params;
+}
+
+const recording = new AsyncLocalStorage<RecordedStatement[]>();
+
+/**
+ * Runs `fn` and answers, beside its result, every statement it ran through `query` and `exec`
+ * (in the order they started): the bench runs them again on bare DuckDB to see what our
+ * own code costs around them (docs/performance.md).
+ */
+export async function recordStatements<T>(fn: () => Promise<T>): Promise<{ result: T; statements: RecordedStatement[] }> {
+	const statements: RecordedStatement[] = [];
+	const result = await recording.run(statements, fn);
+	return { result, statements };
+}
+
 /** FP_SQL_TIMING=<ms> logs to stderr every statement slower than that (for profiling). */
 const slowMs = Number(process.env.FP_SQL_TIMING ?? NaN);
-async function timed<T>(sql: string, run: () => Promise<T>): Promise<T> {
+async function timed<T>(sql: string, run: () => Promise<T>, params?: Params): Promise<T> {
+	recording.getStore()?.push(params === undefined ? { sql } : { sql, params });
 	if (Number.isNaN(slowMs)) return run();
 	const start = performance.now();
 	const result = await run();
@@ -63,7 +85,7 @@ async function timed<T>(sql: string, run: () => Promise<T>): Promise<T> {
 
 /** Runs a statement and returns its rows as plain objects (BIGINT as number). */
 export async function query<T = Row>(conn: DuckDBConnection, sql: string, params?: Params): Promise<T[]> {
-	const reader = await timed(sql, () => conn.runAndReadAll(sql, params));
+	const reader = await timed(sql, () => conn.runAndReadAll(sql, params), params);
 	return reader.getRowObjectsJS().map((row) => {
 		const out: Row = {};
 		for (const [k, v] of Object.entries(row)) out[k] = plain(v);
@@ -73,7 +95,7 @@ export async function query<T = Row>(conn: DuckDBConnection, sql: string, params
 
 /** Runs a statement for its effect. */
 export async function exec(conn: DuckDBConnection, sql: string, params?: Params): Promise<void> {
-	await timed(sql, () => conn.run(sql, params));
+	await timed(sql, () => conn.run(sql, params), params);
 }
 
 export interface OpenOptions {
@@ -153,6 +175,10 @@ export class Warehouse {
 	private closed = false;
 	/** True on the view `snapshot` hands out. */
 	private readonly inSnapshot: boolean = false;
+	/** On the view `snapshot` hands out: the data version its connections see. */
+	private readonly snapshotVersion: string | null = null;
+	/** Figures kept per data version (versioned-cache.ts), shared by every view of this warehouse. */
+	private readonly figures = new VersionedCache();
 
 	private constructor(file: string, instance: DuckDBInstance, readOnly = false) {
 		this.file = file;
@@ -349,7 +375,7 @@ export class Warehouse {
 	 */
 	async snapshot<T>(fn: (view: Warehouse) => Promise<T>): Promise<T> {
 		if (this.inSnapshot) return fn(this);
-		const conns = await this.pinnedReaders();
+		const { conns, version } = await this.pinnedReaders();
 		const idle = [...conns];
 		const waiting: ((c: DuckDBConnection) => void)[] = [];
 		const take = (): Promise<DuckDBConnection> => {
@@ -378,6 +404,7 @@ export class Warehouse {
 		const view = Object.create(this) as Warehouse;
 		Object.defineProperties(view, {
 			inSnapshot: { value: true },
+			snapshotVersion: { value: version },
 			read: { value: onPinned },
 			readTransaction: { value: onPinned },
 			write: { value: <U>(f: (c: DuckDBConnection) => Promise<U>) => this.write(f) }
@@ -395,8 +422,41 @@ export class Warehouse {
 		}
 	}
 
-	/** Reader connections in transactions that see the same batches (see `snapshot`). */
-	private async pinnedReaders(): Promise<DuckDBConnection[]> {
+	/**
+	 * What every import and undo changes (the batches table), as a string: inside a snapshot,
+	 * the version its connections see; outside, the latest committed one.
+	 */
+	async dataVersion(): Promise<string> {
+		if (this.snapshotVersion !== null) return this.snapshotVersion;
+		const [row] = await this.read((conn) => query<Record<string, unknown>>(conn, DATA_VERSION_SQL));
+		return JSON.stringify(row);
+	}
+
+	/**
+	 * The figure of `key` for this data version, computed by `compute` once per version
+	 * (versioned-cache.ts): only for what is the same for every requester (figures before
+	 * disclosure control, filter options). `key` names everything the figure depends on beside
+	 * the data (its query, normalised). Inside a snapshot, it is the snapshot's version, so the
+	 * figure agrees with everything else the page reads.
+	 */
+	async cached<T>(key: string, compute: () => Promise<T>): Promise<T> {
+		if (process.env.FP_FIGURE_CACHE === 'off') return compute();
+		return this.figures.get(await this.dataVersion(), key, compute);
+	}
+
+	/** `cached` for several keys at once: those not kept are computed together (`VersionedCache.getMany`). */
+	async cachedMany<T>(keys: readonly string[], compute: (missing: string[]) => Promise<Map<string, T>>): Promise<Map<string, T>> {
+		if (process.env.FP_FIGURE_CACHE === 'off') return compute([...keys]);
+		return this.figures.getMany(await this.dataVersion(), keys, compute);
+	}
+
+	/** How often `cached` answered from memory (the bench reports it). */
+	cacheStats(): { entries: number; hits: number; misses: number } {
+		return this.figures.stats();
+	}
+
+	/** Reader connections in transactions that see the same batches (see `snapshot`), and that version. */
+	private async pinnedReaders(): Promise<{ conns: DuckDBConnection[]; version: string }> {
 		const conns: DuckDBConnection[] = [];
 		for (let i = 0; i < SNAPSHOT_CONNECTIONS; i++) conns.push(this.idleReaders.pop() ?? (await this.connect()));
 		for (let attempt = 0; ; attempt++) {
@@ -407,7 +467,7 @@ export class Warehouse {
 					return JSON.stringify(row);
 				})
 			);
-			if (seen.every((v) => v === seen[0])) return conns;
+			if (seen.every((v) => v === seen[0])) return { conns, version: seen[0] };
 			for (const c of conns) await exec(c, 'ROLLBACK').catch(() => {});
 			if (attempt === 2) break;
 		}
@@ -417,8 +477,8 @@ export class Warehouse {
 			else c.closeSync();
 		}
 		await exec(conns[0], 'BEGIN TRANSACTION');
-		await query(conns[0], DATA_VERSION_SQL);
-		return [conns[0]];
+		const [row] = await query<Record<string, unknown>>(conns[0], DATA_VERSION_SQL);
+		return { conns: [conns[0]], version: JSON.stringify(row) };
 	}
 
 	/**
