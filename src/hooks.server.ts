@@ -7,6 +7,7 @@ import { serverPolicy } from '$lib/server/http/policy.ts';
 import { applySecurityHeaders, originAllowed } from '$lib/server/http/security.ts';
 import { clearSessionCookie, SESSION_COOKIE } from '$lib/server/http/session.ts';
 import { serverWarehouse, startupFailure } from '$lib/server/http/warehouse.ts';
+import { warmInBackground } from '$lib/server/dashboard/warm.ts';
 
 /**
  * At start-up: reads the disclosure policy (a bad DISCLOSURE_THRESHOLD stops the server with a
@@ -19,7 +20,8 @@ export const init: ServerInit = async () => {
 	serverPolicy();
 	if (!env.DATABASE_PATH) return;
 	try {
-		await serverWarehouse();
+		// The figures the first visitors ask for, computed ahead (dashboard/warm.ts).
+		warmInBackground(await serverWarehouse());
 	} catch (e) {
 		const line = startupFailure(e, env.DATABASE_PATH);
 		if (line === null) throw e;

@@ -64,9 +64,13 @@ function findingsRows(q: ValidQuery): string {
 	return `SELECT f.* FROM audit_findings f JOIN (${audits}) a ON a.audit_id = f.audit_id WHERE ${conditions.join(' AND ')}`;
 }
 
-/** The page's data, every part of it from the same committed data (`Warehouse.snapshot`). */
+/**
+ * The page's data, every part of it from the same committed data (`Warehouse.snapshot`), kept
+ * for its data version and filters (`Warehouse.cached`: it is before disclosure control and
+ * reads no setting).
+ */
 export function auditsPage(warehouse: Warehouse, query: DashboardQuery): Promise<AuditsData> {
-	return warehouse.snapshot((view) => auditsPageIn(view, query));
+	return warehouse.snapshot((view) => view.cached(`page audits ${JSON.stringify(validQuery(query))}`, () => auditsPageIn(view, query)));
 }
 
 async function auditsPageIn(warehouse: Warehouse, query: DashboardQuery): Promise<AuditsData> {

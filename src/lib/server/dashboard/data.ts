@@ -59,9 +59,9 @@ const LATEST_EXTRACTS_SQL = `
 	WHERE b.status = 'committed'
 	GROUP BY ALL`;
 
-/** The page's data, every part of it from the same committed data (`Warehouse.snapshot`). */
+/** The page's data, every part of it from the same committed data (`Warehouse.snapshot`), kept for its data version (`Warehouse.cached`). */
 export function dataPage(warehouse: Warehouse): Promise<DataPageData> {
-	return warehouse.snapshot((view) => dataPageIn(view));
+	return warehouse.snapshot((view) => view.cached('page data', () => dataPageIn(view)));
 }
 
 async function dataPageIn(warehouse: Warehouse): Promise<DataPageData> {

@@ -84,9 +84,13 @@ export interface EscalationData extends PageScope {
 	outcomeByPair: { table: CountTable; pairs: AgencyPair[] };
 }
 
-/** The page's data, every part of it from the same committed data (`Warehouse.snapshot`). */
+/**
+ * The page's data, every part of it from the same committed data (`Warehouse.snapshot`), kept
+ * for its data version and filters (`Warehouse.cached`: it is before disclosure control and
+ * reads no setting).
+ */
 export function escalationPage(warehouse: Warehouse, query: DashboardQuery): Promise<EscalationData> {
-	return warehouse.snapshot((view) => escalationPageIn(view, query));
+	return warehouse.snapshot((view) => view.cached(`page escalation ${JSON.stringify(validQuery(query))}`, () => escalationPageIn(view, query)));
 }
 
 async function escalationPageIn(warehouse: Warehouse, query: DashboardQuery): Promise<EscalationData> {

@@ -57,9 +57,13 @@ export interface MeetingsData extends PageScope {
 	sectorOf: Record<string, string>;
 }
 
-/** The page's data, every part of it from the same committed data (`Warehouse.snapshot`). */
+/**
+ * The page's data, every part of it from the same committed data (`Warehouse.snapshot`), kept
+ * for its data version and filters (`Warehouse.cached`: it is before disclosure control and
+ * reads no setting).
+ */
 export function meetingsPage(warehouse: Warehouse, query: DashboardQuery): Promise<MeetingsData> {
-	return warehouse.snapshot((view) => meetingsPageIn(view, query));
+	return warehouse.snapshot((view) => view.cached(`page meetings ${JSON.stringify(validQuery(query))}`, () => meetingsPageIn(view, query)));
 }
 
 async function meetingsPageIn(warehouse: Warehouse, query: DashboardQuery): Promise<MeetingsData> {

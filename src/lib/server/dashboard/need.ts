@@ -164,9 +164,13 @@ async function childrenByAgencyCount(warehouse: Warehouse, q: ValidQuery): Promi
 	return AGENCY_COUNTS.map((agencies, i) => ({ agencies, children: n[i] - (n[i + 1] ?? 0), key: keys[i] }));
 }
 
-/** The page's data, every part of it from the same committed data (`Warehouse.snapshot`). */
+/**
+ * The page's data, every part of it from the same committed data (`Warehouse.snapshot`), kept
+ * for its data version and filters (`Warehouse.cached`: it is before disclosure control and
+ * reads no setting).
+ */
 export function needPage(warehouse: Warehouse, query: DashboardQuery): Promise<NeedData> {
-	return warehouse.snapshot((view) => needPageIn(view, query));
+	return warehouse.snapshot((view) => view.cached(`page need ${JSON.stringify(validQuery(query))}`, () => needPageIn(view, query)));
 }
 
 async function needPageIn(warehouse: Warehouse, query: DashboardQuery): Promise<NeedData> {

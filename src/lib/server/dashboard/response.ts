@@ -86,9 +86,13 @@ export interface ResponseData extends PageScope {
 	overdueAtEnd: CountTable;
 }
 
-/** The page's data, every part of it from the same committed data (`Warehouse.snapshot`). */
+/**
+ * The page's data, every part of it from the same committed data (`Warehouse.snapshot`), kept
+ * for its data version and filters (`Warehouse.cached`: it is before disclosure control and
+ * reads no setting).
+ */
 export function responsePage(warehouse: Warehouse, query: DashboardQuery): Promise<ResponseData> {
-	return warehouse.snapshot((view) => responsePageIn(view, query));
+	return warehouse.snapshot((view) => view.cached(`page response ${JSON.stringify(validQuery(query))}`, () => responsePageIn(view, query)));
 }
 
 async function responsePageIn(warehouse: Warehouse, query: DashboardQuery): Promise<ResponseData> {

@@ -4,6 +4,7 @@
  * import's own transaction when it commits, after it otherwise), then the upload's folder
  * removed, whatever the outcome.
  */
+import { warmInBackground } from '../dashboard/warm.ts';
 import { importExtract } from '../import/import.ts';
 import type { AuditEntry } from '../warehouse/audit.ts';
 import type { Warehouse } from '../warehouse/warehouse.ts';
@@ -28,12 +29,16 @@ export function startUploadImport(warehouse: Warehouse, saved: SavedUpload, opti
 		return options.jobs.start(
 			options.id,
 			options.owner,
-			(onProgress) =>
-				importer(warehouse, saved.source, {
+			async (onProgress) => {
+				const report = await importer(warehouse, saved.source, {
 					actor: `user:${options.owner.email}`,
 					onProgress,
 					audit: (report) => options.audit(importAuditDetails(options.id, saved, report))
-				}),
+				});
+				// A new data version: its first pages' figures computed ahead (dashboard/warm.ts).
+				if (report.status === 'committed') warmInBackground(warehouse);
+				return report;
+			},
 			() => removeUpload(saved.root)
 		);
 	} catch (e) {

@@ -1,3 +1,4 @@
+import { warmInBackground } from '$lib/server/dashboard/warm.ts';
 import { error, fail } from '@sveltejs/kit';
 import { listBatches, listQuarantine } from '$lib/server/import/quarantine.ts';
 import { undoBatch, UndoError } from '$lib/server/import/undo.ts';
@@ -61,6 +62,8 @@ export const actions: Actions = {
 		try {
 			const report = await undoBatch(await serverWarehouse(), batch, `user:${user.email}`);
 			await auditRequest(event, 'undo', { via: 'browser', batch_id: batch, rows_removed: report.rows_removed, rows_restored: report.rows_restored });
+			// A new data version: its first pages' figures computed ahead (dashboard/warm.ts).
+			warmInBackground(await serverWarehouse());
 			return {
 				undo: {
 					ok: true,
