@@ -124,9 +124,9 @@ export interface NeedData extends PageScope {
 function overlapPairs(ms: MetricSql): string {
 	return `
 		WITH involved AS (
-			SELECT DISTINCT child_id, child_key, agency FROM (${involvedAgencyRows(ms)}) WHERE child_id IS NOT NULL AND agency IS NOT NULL
+			SELECT DISTINCT child, child_key, agency FROM (${involvedAgencyRows(ms)}) WHERE child IS NOT NULL AND agency IS NOT NULL
 		)
-		SELECT a.agency AS row_agency, b.agency AS column_agency, a.child_key FROM involved a JOIN involved b ON a.child_id = b.child_id`;
+		SELECT a.agency AS row_agency, b.agency AS column_agency, a.child_key FROM involved a JOIN involved b ON a.child = b.child`;
 }
 
 /** Contacts and referrals of the period with their group of the breakdown (`grp`) and table (`tbl`). */

@@ -8,7 +8,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Table } from '../schema/types.ts';
 import { replacedTableName } from '../warehouse/ddl.ts';
-import { derivingSelect, staleCondition, WATCHED_COLUMNS, withoutDerived } from '../warehouse/derived.ts';
+import { derivingSelect, numberChildrenSql, staleCondition, WATCHED_COLUMNS, withoutDerived } from '../warehouse/derived.ts';
 import { ident, literal } from '../warehouse/sql.ts';
 import { exec, query } from '../warehouse/warehouse.ts';
 import { judgeSelect, rawJson } from './validate.ts';
@@ -108,6 +108,8 @@ export async function judgeAndLoad(
 	}
 	const extra = [`$batch::INTEGER AS _batch`];
 	if (table.replaceOnlyIfNotOlder) extra.push('s._extracted_on AS _extracted_on');
+	const numbering = numberChildrenSql(table, ok);
+	if (numbering) await exec(conn, numbering);
 	await exec(conn, `INSERT INTO ${target} BY NAME ${derivingSelect(table, ok, extra)}`, { batch });
 	const loaded = await count(conn, okKeys);
 	await exec(conn, `DROP TABLE ${okKeys}`);
@@ -176,6 +178,9 @@ export async function recomputeStale(conn: DuckDBConnection, tables: readonly Ta
 		const n = await count(conn, rewrite);
 		if (n > 0) {
 			await exec(conn, `DELETE FROM ${ident(table.name)} WHERE ${where}`);
+			// Their children were numbered when the rows were first loaded; numbering again finds none to add.
+			const numbering = numberChildrenSql(table, rewrite);
+			if (numbering) await exec(conn, numbering);
 			await exec(conn, `INSERT INTO ${ident(table.name)} BY NAME ${derivingSelect(table, withoutDerived(table, rewrite), ['s._batch AS _batch'])}`);
 		}
 		await exec(conn, `DROP TABLE ${rewrite}`);

@@ -9,7 +9,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { EXTRACT_TABLES, LOAD_ORDER } from '../schema/tables.ts';
 import { replacedTableName } from '../warehouse/ddl.ts';
-import { derivingSelect, withoutDerived } from '../warehouse/derived.ts';
+import { derivingSelect, numberChildrenSql, withoutDerived } from '../warehouse/derived.ts';
 import { ident } from '../warehouse/sql.ts';
 import { exec, query, type Warehouse } from '../warehouse/warehouse.ts';
 import { createTouchedTables, recomputeStale } from './load.ts';
@@ -98,6 +98,9 @@ export async function undoBatch(warehouse: Warehouse, batch: number, actor = 'un
 			for (const table of LOAD_ORDER) {
 				const old = ident(replacedTableName(table));
 				const extra = ['s._batch AS _batch', ...(table.replaceOnlyIfNotOlder ? ['s._extracted_on AS _extracted_on'] : [])];
+				// Restored rows' children were numbered when first loaded (numbers are never taken back).
+				const numbering = numberChildrenSql(table, `(SELECT child_id FROM ${old} WHERE _replaced_by = $batch)`);
+				if (numbering) await exec(conn, numbering, { batch });
 				const r = await conn.run(
 					`INSERT INTO ${ident(table.name)} BY NAME ${derivingSelect(table, withoutDerived(table, `${old} WHERE _replaced_by = $batch`), extra)}`,
 					{ batch }

@@ -29,7 +29,7 @@ const BUCKETS = ['1', '2', '3', '4+'] as const;
 
 function involved(): string {
 	const ms = new MetricSql({ area: false, agency: false, sector: false }, null);
-	return `SELECT DISTINCT child_id, agency FROM (${involvedAgencyRows(ms)}) WHERE child_id IS NOT NULL AND agency IS NOT NULL`;
+	return `SELECT DISTINCT child, agency FROM (${involvedAgencyRows(ms)}) WHERE child IS NOT NULL AND agency IS NOT NULL`;
 }
 
 export async function linkageReport(warehouse: Warehouse, period: { from?: string | null; to?: string | null } = {}): Promise<LinkageReport> {
@@ -37,7 +37,7 @@ export async function linkageReport(warehouse: Warehouse, period: { from?: strin
 	const [counts, pairs] = await warehouse.read(async (conn) => {
 		const counts = await query<{ agencies: number; children: number }>(
 			conn,
-			`WITH involved AS (${involved()}), per_child AS (SELECT child_id, count(*) AS agencies FROM involved GROUP BY child_id)
+			`WITH involved AS (${involved()}), per_child AS (SELECT child, count(*) AS agencies FROM involved GROUP BY child)
 			SELECT CAST(agencies AS INTEGER) AS agencies, CAST(count(*) AS INTEGER) AS children FROM per_child GROUP BY agencies ORDER BY agencies`,
 			params
 		);
@@ -45,7 +45,7 @@ export async function linkageReport(warehouse: Warehouse, period: { from?: strin
 			conn,
 			`WITH involved AS (${involved()})
 			SELECT a.agency AS agency_a, b.agency AS agency_b, CAST(count(*) AS INTEGER) AS children
-			FROM involved a JOIN involved b ON a.child_id = b.child_id AND a.agency < b.agency
+			FROM involved a JOIN involved b ON a.child = b.child AND a.agency < b.agency
 			GROUP BY a.agency, b.agency ORDER BY children DESC, agency_a, agency_b`,
 			params
 		);

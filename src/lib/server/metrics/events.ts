@@ -82,7 +82,7 @@ export const SCOPES: Readonly<Record<ScopeName, EventScope>> = {
 		agencies: ['e.agency_code'],
 		sectors: ['e.d_sector'],
 		concerns: null,
-		columns: 'e.*, p.child_id, p.meeting_type, p.held_on, p.d_child_key'
+		columns: 'e.*, p.child_id, p.meeting_type, p.held_on, p.d_child_key, p.d_child_n'
 	},
 	audits: own('audits'),
 	audit_actions: {
@@ -93,7 +93,7 @@ export const SCOPES: Readonly<Record<ScopeName, EventScope>> = {
 		agencies: ['e.owner_agency_code'],
 		sectors: ['e.d_sector'],
 		concerns: null,
-		columns: 'e.*, p.child_id, p.d_child_key'
+		columns: 'e.*, p.child_id, p.d_child_key, p.d_child_n'
 	}
 };
 

@@ -15,6 +15,7 @@ import { undoBatch } from '../import/undo.ts';
 import { contact, extract, K1, K2, meeting, attendance } from '../metrics/test-fixtures.ts';
 import { loadRows } from '../metrics/test-helpers.ts';
 import { writeExtract } from '../testing/extract.ts';
+import { WAREHOUSE_LAYOUT_VERSION } from './ddl.ts';
 import { KEYED_TABLES } from './derived.ts';
 import { exec, openWarehouse, query, type Warehouse } from './warehouse.ts';
 
@@ -169,7 +170,7 @@ describe('the cell key secret and the keys it makes', () => {
 			expect(await keys(w)).toEqual(expectedKeys(secretOf(file)));
 			expect(await w.read((conn) => query(conn, KEYED_TABLES.map((t) => `SELECT '${t}' AS t, count(*) AS n FROM ${t}`).join(' UNION ALL ') + ' ORDER BY t'))).toEqual(counts);
 			const [{ value }] = await w.read((conn) => query<{ value: string }>(conn, `SELECT value FROM meta WHERE key = 'layout_version'`));
-			expect(value).toBe('3');
+			expect(value).toBe(String(WAREHOUSE_LAYOUT_VERSION));
 		} finally {
 			await w.close();
 		}

@@ -14,8 +14,9 @@ import { ident, literal } from './sql.ts';
  * opens it (./migrate.ts); a newer one, or one no migration knows, is refused.
  * 2: `info_requests`' first reply (`d_first_reply_on`, `d_first_reply_wdn`).
  * 3: every event row's record key and child key (`d_record_key`, `d_child_key`: ./cell-key.ts).
+ * 4: every event row naming a child carries its child's number (`d_child_n`, from `child_numbers`).
  */
-export const WAREHOUSE_LAYOUT_VERSION = 3;
+export const WAREHOUSE_LAYOUT_VERSION = 4;
 
 /** The first layout whose rows carry cell keys (made with the secret in `<warehouse>.cellkey`). */
 export const FIRST_KEYED_LAYOUT = 3;
@@ -93,6 +94,14 @@ export const AUTH_TABLES: { name: string; ddl: string }[] = [
 	}
 ];
 
+/**
+ * Each child pseudonym's number (./derived.ts, `d_child_n`): given by the import that first
+ * brings the child (`numberChildrenSql`), in the import's transaction, and never taken back (an
+ * undo leaves it, so a child keeps its number). Counts of distinct children and joins on a
+ * child group by this integer instead of the 64-character pseudonym (docs/architecture.md).
+ */
+export const CHILD_NUMBERS_DDL = `CREATE TABLE IF NOT EXISTS child_numbers (child_id VARCHAR, child_n INTEGER)`;
+
 /** The statements that create an empty warehouse. */
 export function warehouseDdl(): string[] {
 	const out: string[] = [];
@@ -118,6 +127,7 @@ export function warehouseDdl(): string[] {
 			quarantine_id BIGINT, batch_id INTEGER, file VARCHAR, table_name VARCHAR, line BIGINT, reasons VARCHAR[],
 			row_json JSON, reference_only BOOLEAN, status VARCHAR, resolved_by INTEGER)`,
 		`CREATE TABLE calendar (day DATE, working BOOLEAN, number INTEGER)`,
+		CHILD_NUMBERS_DDL,
 		AUDIT_LOG_DDL,
 		...AUTH_TABLES.map((t) => t.ddl),
 		`CREATE TABLE meta (key VARCHAR, value VARCHAR)`,

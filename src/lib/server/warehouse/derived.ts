@@ -282,6 +282,38 @@ function cellKeyColumns(table: Table): DerivedColumn[] {
 	return out;
 }
 
+/**
+ * A row's child as a number (`child_numbers`, ./ddl.ts): the same child, the same number, in
+ * every table; null with no child. Distinct children are counted, and rows of one child joined,
+ * on it: an integer groups several times faster than the 64-character pseudonym.
+ */
+function childNumberColumn(table: Table): DerivedColumn[] {
+	if (!table.columns.some((c) => c.name === 'child_id')) return [];
+	return [
+		{
+			name: 'd_child_n',
+			sqlType: 'INTEGER',
+			description: "The child's number in this warehouse (`child_numbers`): one integer per child pseudonym, for counting distinct children and joining their rows (null with no child).",
+			expr: 'cn.child_n',
+			joins: [{ alias: 'cn', sql: 'LEFT JOIN child_numbers cn ON cn.child_id = s.child_id' }],
+			dependsOn: { on: 'row' }
+		}
+	];
+}
+
+/**
+ * The statement, run before `derivingSelect` loads rows of `table` from `source`, that numbers
+ * the children of those rows not numbered yet (numbers follow the largest given, in pseudonym
+ * order); null for a table without children.
+ */
+export function numberChildrenSql(table: Table, source: string): string | null {
+	if (!childNumberColumn(table).length) return null;
+	return `INSERT INTO child_numbers
+		SELECT child_id, CAST((SELECT COALESCE(max(child_n), 0) FROM child_numbers) + row_number() OVER (ORDER BY child_id) AS INTEGER)
+		FROM (SELECT DISTINCT child_id FROM ${source} WHERE child_id IS NOT NULL
+			EXCEPT SELECT child_id FROM child_numbers)`;
+}
+
 /** The tables whose rows carry record keys: every table of events (all that have derived columns). */
 export const KEYED_TABLES: readonly string[] = Object.keys(DERIVED);
 
@@ -289,7 +321,7 @@ export const KEYED_TABLES: readonly string[] = Object.keys(DERIVED);
 export function derivedColumns(table: Table | string): readonly DerivedColumn[] {
 	const t = getTable(typeof table === 'string' ? table : table.name);
 	const own = DERIVED[t.name];
-	return own ? [...own, ...cellKeyColumns(t)] : [];
+	return own ? [...own, ...cellKeyColumns(t), ...childNumberColumn(t)] : [];
 }
 
 /** Derived columns computed from the row alone (no join): the inner SELECT computes them once. */

@@ -11,7 +11,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { computeMetrics } from '../metrics/compute.ts';
-import { extract, K1, K2, metricsOf, request } from '../metrics/test-fixtures.ts';
+import { undoBatch } from '../import/undo.ts';
+import { contact, extract, K1, K2, K3, metricsOf, referral, request } from '../metrics/test-fixtures.ts';
 import { loadRows } from '../metrics/test-helpers.ts';
 import { getTable } from '../schema/tables.ts';
 import { replacedTableName, storedColumns, WAREHOUSE_LAYOUT_VERSION } from './ddl.ts';
@@ -96,6 +97,99 @@ describe('migrating a warehouse of layout 1', () => {
 			await w.write((conn) => exec(conn, `UPDATE meta SET value = '99' WHERE key = 'layout_version'`));
 			await w.close();
 			await expect(openWarehouse(file)).rejects.toThrow(/layout version 99; this Full Picture needs version/);
+		} finally {
+			for (const f of [file, `${file}.wal`, `${file}.audit-anchor`, `${file}.cellkey`]) rmSync(f, { force: true });
+			rmSync(`${file}.staging`, { recursive: true, force: true });
+		}
+	});
+});
+
+/** Each child pseudonym's number over every table: [table, child_id, d_child_n] of every stored row naming a child. */
+async function childNumbers(w: Awaited<ReturnType<typeof openWarehouse>>): Promise<Map<string, Set<number | null>>> {
+	const rows = await w.read((conn) =>
+		query<{ child_id: string; n: number | null }>(
+			conn,
+			['contacts', 'referrals', 'info_requests', 'contacts__replaced'].map((t) => `SELECT child_id, d_child_n AS n FROM ${t} WHERE child_id IS NOT NULL`).join(' UNION ALL ')
+		)
+	);
+	const out = new Map<string, Set<number | null>>();
+	for (const r of rows) out.set(r.child_id, (out.get(r.child_id) ?? new Set()).add(r.n));
+	return out;
+}
+
+/** Every child has one number, the same in every table, and no two children share one. */
+function expectOneNumberEach(numbers: Map<string, Set<number | null>>): void {
+	const seen = new Set<number>();
+	for (const [child, ns] of numbers) {
+		expect([...ns], child).toHaveLength(1);
+		const [n] = [...ns];
+		expect(typeof n, child).toBe('number');
+		expect(seen.has(n as number), `${child}'s number ${n} is another child's`).toBe(false);
+		seen.add(n as number);
+	}
+}
+
+describe("children's numbers (d_child_n, layout 4)", () => {
+	const MORE = extract({
+		contacts: [contact({ contact_id: 'c1', child_id: K1, received_at: '2024-05-02 10:00:00', source_agency_code: 'POL' }), contact({ contact_id: 'c2', child_id: K3, received_at: '2024-05-02 11:00:00', source_agency_code: 'HLT' })],
+		referrals: [referral({ referral_id: 'r1', child_id: K2, received_at: '2024-05-06 10:00:00' })]
+	});
+
+	it('are given at import, kept by a later import and an undo, and a child keeps its number', async () => {
+		const file = path.join(tmpdir(), `full-picture-numbers-${randomUUID()}.duckdb`);
+		try {
+			const w = await openWarehouse(file, { create: true });
+			try {
+				await loadRows(w, ROWS);
+				const first = await childNumbers(w);
+				expectOneNumberEach(first);
+				await loadRows(w, MORE);
+				const second = await childNumbers(w);
+				expectOneNumberEach(second);
+				// K1 and K2 came with the first import and keep their numbers; K3 is new.
+				for (const child of [K1, K2]) expect(second.get(child)).toEqual(first.get(child));
+				expect(second.size).toBe(3);
+				// Replacing c1 (a later version of the row) and undoing it restores the row with the same number.
+				await loadRows(w, { contacts: [contact({ contact_id: 'c1', child_id: K1, received_at: '2024-05-03 10:00:00', source_agency_code: 'POL' })] });
+				const [{ batch }] = await w.read((conn) => query<{ batch: number }>(conn, 'SELECT max(batch_id) AS batch FROM batches'));
+				await undoBatch(w, batch, 'test');
+				expect(await childNumbers(w)).toEqual(second);
+			} finally {
+				await w.close();
+			}
+		} finally {
+			for (const f of [file, `${file}.wal`, `${file}.audit-anchor`, `${file}.cellkey`]) rmSync(f, { force: true });
+			rmSync(`${file}.staging`, { recursive: true, force: true });
+		}
+	});
+
+	it('are given to a warehouse of layout 3 on first open, its figures unchanged', async () => {
+		const file = path.join(tmpdir(), `full-picture-migrate-${randomUUID()}.duckdb`);
+		try {
+			const w0 = await openWarehouse(file, { create: true });
+			await loadRows(w0, ROWS);
+			await loadRows(w0, MORE);
+			const before = await computeMetrics(w0, MAY);
+			// As layout 3 left it: no numbers.
+			await w0.write(async (conn) => {
+				const cols = await query<{ t: string }>(conn, `SELECT table_name AS t FROM information_schema.columns WHERE column_name = 'd_child_n'`);
+				for (const { t } of cols) await exec(conn, `ALTER TABLE ${t} DROP COLUMN d_child_n`);
+				await exec(conn, 'DROP TABLE child_numbers');
+				await exec(conn, `UPDATE meta SET value = '3' WHERE key = 'layout_version'`);
+			});
+			await w0.close();
+
+			const w = await openWarehouse(file);
+			try {
+				expect(await columnsOf(w, 'contacts')).toEqual(storedColumns(getTable('contacts')).map((c) => c.name));
+				const numbers = await childNumbers(w);
+				expect(numbers.size).toBe(3);
+				expectOneNumberEach(numbers);
+				expect(await computeMetrics(w, MAY)).toEqual(before);
+				expect(metricsOf(before).multi_agency_children_pct.denominator).toBeGreaterThan(0);
+			} finally {
+				await w.close();
+			}
 		} finally {
 			for (const f of [file, `${file}.wal`, `${file}.audit-anchor`, `${file}.cellkey`]) rmSync(f, { force: true });
 			rmSync(`${file}.staging`, { recursive: true, force: true });

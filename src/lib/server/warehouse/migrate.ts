@@ -13,12 +13,15 @@
  *   and child key (`d_record_key`, `d_child_key`; ./cell-key.ts), by the same rebuild. The
  *   writer makes the warehouse's cell key secret first (`Warehouse.open`), so the pads the key
  *   expressions read are on its connection.
+ * - **3 → 4**: every event row naming a child gains its child's number (`d_child_n`, from the
+ *   new `child_numbers` table), by the same rebuild: each table's children are numbered
+ *   (`numberChildrenSql`) before its rows are derived again.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { TABLES } from '../schema/tables.ts';
 import type { Table } from '../schema/types.ts';
-import { bookkeepingColumns, replacedTableName, storedColumns, WAREHOUSE_LAYOUT_VERSION } from './ddl.ts';
-import { derivedColumns, derivingSelect } from './derived.ts';
+import { bookkeepingColumns, CHILD_NUMBERS_DDL, replacedTableName, storedColumns, WAREHOUSE_LAYOUT_VERSION } from './ddl.ts';
+import { derivedColumns, derivingSelect, numberChildrenSql } from './derived.ts';
 import { ident } from './sql.ts';
 import { exec, query } from './warehouse.ts';
 
@@ -45,6 +48,8 @@ async function rebuild(conn: DuckDBConnection, table: Table, name: string, layou
 	const bookkeeping = layout.filter((c) => !derived.has(c.name) && !table.columns.some((t) => t.name === c.name));
 	const temp = `${name}__migrating`;
 	await exec(conn, `CREATE TABLE ${ident(temp)} (${layout.map((c) => `${ident(c.name)} ${c.sqlType}`).join(', ')})`);
+	const numbering = numberChildrenSql(table, source);
+	if (numbering) await exec(conn, numbering);
 	await exec(conn, `INSERT INTO ${ident(temp)} BY NAME ${derivingSelect(table, source, bookkeeping.map((c) => `s.${ident(c.name)} AS ${ident(c.name)}`))}`);
 	await exec(conn, `DROP TABLE ${ident(name)}`);
 	await exec(conn, `ALTER TABLE ${ident(temp)} RENAME TO ${ident(name)}`);
@@ -82,6 +87,8 @@ export async function migrateLayout(conn: DuckDBConnection, from: number): Promi
 	}
 	await exec(conn, 'BEGIN TRANSACTION');
 	try {
+		// 3 → 4: the children's numbers, before the rebuild derives them.
+		await exec(conn, CHILD_NUMBERS_DDL);
 		// 1 → 2 (and any later change of derived columns): rebuild what differs from the layout.
 		const rebuilt = await rebuildChangedTables(conn);
 		await exec(conn, `UPDATE meta SET value = $v WHERE key = 'layout_version'`, { v: String(WAREHOUSE_LAYOUT_VERSION) });

@@ -54,7 +54,7 @@ export const reReferrals12mPct = defineMetric({
 		FROM (
 			SELECT r.grp, r.d_record_key, EXISTS (
 				SELECT 1 FROM referrals o
-				WHERE o.child_id = r.child_id
+				WHERE o.d_child_n = r.d_child_n
 					AND o.d_received_on >= CAST(r.d_received_on - INTERVAL 12 MONTH AS DATE)
 					AND o.d_received_on < r.d_received_on
 			) AS earlier
@@ -81,22 +81,23 @@ export const referralDecision1wdPct = defineMetric({
 });
 
 /**
- * metrics.md "Involved agencies": one row (grp, child_id, agency) per source row of a child in
+ * metrics.md "Involved agencies": one row (grp, child, agency) per source row of a child in
  * the period: the source agency of its contacts and referrals (null with a source code only),
  * both agencies of its information requests, and the agency of its meeting attendance rows
  * (null unless it attended). The one definition, shared by the metric below and the
- * dashboard's overlap of agencies (../../dashboard/need.ts).
+ * dashboard's overlap of agencies (../../dashboard/need.ts). `child` is the child's number
+ * (`d_child_n`, one per pseudonym), null for a row of no child.
  */
 export function involvedAgencyRows(q: MetricSql): string {
 	return `
-		SELECT grp, child_id, d_child_key AS child_key, source_agency_code AS agency FROM (${q.rows('contacts', { on: 'e.d_received_on' })})
+		SELECT grp, d_child_n AS child, d_child_key AS child_key, source_agency_code AS agency FROM (${q.rows('contacts', { on: 'e.d_received_on' })})
 		UNION ALL
-		SELECT grp, child_id, d_child_key, source_agency_code FROM (${q.rows('referrals', { on: 'e.d_received_on' })})
+		SELECT grp, d_child_n, d_child_key, source_agency_code FROM (${q.rows('referrals', { on: 'e.d_received_on' })})
 		UNION ALL
-		SELECT grp, child_id, d_child_key, UNNEST([requesting_agency_code, responding_agency_code])
+		SELECT grp, d_child_n, d_child_key, UNNEST([requesting_agency_code, responding_agency_code])
 		FROM (${q.rows('info_requests', { on: 'e.d_requested_on' })})
 		UNION ALL
-		SELECT grp, child_id, d_child_key, CASE WHEN attended THEN agency_code END
+		SELECT grp, d_child_n, d_child_key, CASE WHEN attended THEN agency_code END
 		FROM (${q.rows('meeting_attendance', { on: 'p.held_on' })})`;
 }
 
@@ -116,18 +117,18 @@ export function involvedAgencyRows(q: MetricSql): string {
 export function involvedChildren(q: MetricSql): string {
 	return `
 		WITH involved AS (${involvedAgencyRows(q)}), per_agency AS (
-			SELECT grp, child_id, agency, count(*) AS source_rows, any_value(child_key) AS child_key
-			FROM involved GROUP BY grp, child_id, agency
+			SELECT grp, child, agency, count(*) AS source_rows, any_value(child_key) AS child_key
+			FROM involved GROUP BY grp, child, agency
 		), per_child AS (
 			-- count(agency) skips the null agency: distinct agencies, without a DISTINCT aggregate.
-			SELECT grp, child_id, sum(source_rows) AS source_rows, count(agency) AS agencies, any_value(child_key) AS child_key
-			FROM per_agency GROUP BY grp, child_id
+			SELECT grp, child, sum(source_rows) AS source_rows, count(agency) AS agencies, any_value(child_key) AS child_key
+			FROM per_agency GROUP BY grp, child
 		)
 		SELECT grp, CAST(sum(source_rows) AS BIGINT) AS source_rows,
-			${keyedCount('den', 'child_id IS NOT NULL AND agencies >= 1', 'child_key')},
-			${keyedCount('two', 'child_id IS NOT NULL AND agencies >= 2', 'child_key')},
-			${keyedCount('three', 'child_id IS NOT NULL AND agencies >= 3', 'child_key')},
-			${keyedCount('four', 'child_id IS NOT NULL AND agencies >= 4', 'child_key')}
+			${keyedCount('den', 'child IS NOT NULL AND agencies >= 1', 'child_key')},
+			${keyedCount('two', 'child IS NOT NULL AND agencies >= 2', 'child_key')},
+			${keyedCount('three', 'child IS NOT NULL AND agencies >= 3', 'child_key')},
+			${keyedCount('four', 'child IS NOT NULL AND agencies >= 4', 'child_key')}
 		FROM per_child
 		GROUP BY grp`;
 }

@@ -76,8 +76,8 @@ export const cpSecondSubsequentPct = defineMetric({
 	sql: (q) => `
 		SELECT c.grp, count(*) AS source_rows, ${keyedCount('den', null, 'c.d_record_key')}, ${keyedCount('num', 'f.first_on < c.started_on', 'c.d_record_key')}
 		FROM (${q.rows('cp_plans', { on: 'e.started_on' })}) c
-		LEFT JOIN (SELECT child_id, min(started_on) AS first_on FROM cp_plans GROUP BY child_id) f
-			ON f.child_id = c.child_id
+		LEFT JOIN (SELECT d_child_n, min(started_on) AS first_on FROM cp_plans GROUP BY d_child_n) f
+			ON f.d_child_n = c.d_child_n
 		GROUP BY c.grp`
 });
 
