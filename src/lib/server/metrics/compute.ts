@@ -193,47 +193,62 @@ async function run<T extends Record<string, unknown>>(conn: DuckDBConnection, sq
 	return query<T>(conn, sql, bindings(sql, q));
 }
 
-async function checkFilterValues(conn: DuckDBConnection, q: ValidQuery): Promise<void> {
-	if (q.area !== null) {
-		const found = await run(conn, 'SELECT 1 FROM areas WHERE area_code = $area LIMIT 1', q);
-		if (found.length === 0) throw new MetricQueryError(`area: ${JSON.stringify(q.area)} is not an area of the warehouse`, 'area');
-	}
-	if (q.agency !== null) {
-		const found = await run(conn, 'SELECT 1 FROM agencies WHERE agency_code = $agency LIMIT 1', q);
-		if (found.length === 0) throw new MetricQueryError(`agency: ${JSON.stringify(q.agency)} is not an agency of the warehouse`, 'agency');
+/**
+ * The small tables every query reads besides its metric's rows: the areas with their
+ * population estimates and the agencies with their sectors. Read once per data version
+ * (`Warehouse.cached`), so that a query runs only its metrics' own statements.
+ */
+interface Lookups {
+	/** Every area's population estimates: [population_year, child_population], by year. */
+	populations: Map<string, [number, number][]>;
+	agencies: { code: string; sector: string }[];
+}
+
+async function lookups(warehouse: Warehouse): Promise<Lookups> {
+	return warehouse.cached('metric lookups', () =>
+		warehouse.read(async (conn) => {
+			const areas = await query<{ area_code: string; population_year: number; child_population: number }>(
+				conn,
+				'SELECT area_code, population_year, child_population FROM areas ORDER BY area_code, population_year'
+			);
+			const agencies = await query<{ code: string; sector: string }>(conn, 'SELECT agency_code AS code, sector FROM agencies ORDER BY agency_code');
+			const populations = new Map<string, [number, number][]>();
+			for (const a of areas) populations.set(a.area_code, [...(populations.get(a.area_code) ?? []), [a.population_year, a.child_population]]);
+			return { populations, agencies };
+		})
+	);
+}
+
+function checkFilterValues(l: Lookups, q: ValidQuery): void {
+	if (q.area !== null && !l.populations.has(q.area)) throw new MetricQueryError(`area: ${JSON.stringify(q.area)} is not an area of the warehouse`, 'area');
+	if (q.agency !== null && !l.agencies.some((a) => a.code === q.agency)) {
+		throw new MetricQueryError(`agency: ${JSON.stringify(q.agency)} is not an agency of the warehouse`, 'agency');
 	}
 }
 
-async function listGroups(conn: DuckDBConnection, q: ValidQuery, by: Dimension): Promise<string[]> {
+function listGroups(l: Lookups, q: ValidQuery, by: Dimension): string[] {
 	const fixed = FIXED_GROUPS[by];
 	if (fixed) return [...fixed];
 	if (by === 'month') return monthsOf(q.from, q.to);
-	if (by === 'area') {
-		if (q.area !== null) return [q.area];
-		const rows = await run<{ g: string }>(conn, 'SELECT DISTINCT area_code AS g FROM areas ORDER BY g', q);
-		return rows.map((r) => r.g);
-	}
+	if (by === 'area') return q.area !== null ? [q.area] : [...l.populations.keys()].sort();
 	if (q.agency !== null) return [q.agency];
-	const where = q.sector !== null ? 'WHERE sector = $sector' : '';
-	const rows = await run<{ g: string }>(conn, `SELECT agency_code AS g FROM agencies ${where} ORDER BY g`, q);
-	return rows.map((r) => r.g);
+	return l.agencies.filter((a) => q.sector === null || a.sector === q.sector).map((a) => a.code);
 }
 
 /**
- * The child population of each area (of the filtered one under an area filter): the row
- * with the greatest population_year ≤ year(to), or if none, the smallest population_year.
+ * The child population of each area (of the filtered one under an area filter): the estimate
+ * with the greatest population_year ≤ year(to), or if none, the one with the smallest year.
  */
-async function childPopulation(conn: DuckDBConnection, q: ValidQuery): Promise<Map<string, number>> {
-	const where = q.area !== null ? 'WHERE area_code = $area' : '';
-	const rows = await run<{ area_code: string; population: number }>(
-		conn,
-		`SELECT area_code, COALESCE(
-			arg_max(child_population, population_year) FILTER (WHERE population_year <= year(CAST($to AS DATE))),
-			arg_min(child_population, population_year)) AS population
-		FROM areas ${where} GROUP BY area_code`,
-		q
-	);
-	return new Map(rows.map((r) => [r.area_code, r.population]));
+function childPopulation(l: Lookups, q: ValidQuery): Map<string, number> {
+	const year = Number(q.to.slice(0, 4));
+	const out = new Map<string, number>();
+	for (const [area, estimates] of l.populations) {
+		if (q.area !== null && area !== q.area) continue;
+		// Estimates are in year order.
+		const upTo = estimates.filter(([y]) => y <= year);
+		out.set(area, (upTo.length ? upTo[upTo.length - 1] : estimates[0])[1]);
+	}
+	return out;
 }
 
 interface GroupRow {
@@ -319,7 +334,8 @@ export async function computeMetricsFor<K extends MetricKey>(warehouse: Warehous
 		const kept = await view.cachedMany<KeptFigure>(wanted.map(cacheKey), async (missing) => {
 			const computing = new Set(missing);
 			const metrics = METRICS.filter((m) => computing.has(cacheKey(m.key)));
-			const result = await view.readTransaction((conn) => computeIn<MetricKey>(conn, q, metrics));
+			const l = await lookups(view);
+			const result = await view.readTransaction((conn) => computeIn<MetricKey>(conn, q, metrics, l));
 			const out = new Map<string, KeptFigure>();
 			for (const m of metrics) {
 				out.set(
@@ -351,10 +367,10 @@ export async function computeMetricsFor<K extends MetricKey>(warehouse: Warehous
 	});
 }
 
-async function computeIn<K extends MetricKey>(conn: DuckDBConnection, q: ValidQuery, metrics: readonly MetricDefinition[]): Promise<MetricsResult<K>> {
-	await checkFilterValues(conn, q);
-	const groups = q.by === null ? ['all'] : await listGroups(conn, q, q.by);
-	const populations = await childPopulation(conn, q);
+async function computeIn<K extends MetricKey>(conn: DuckDBConnection, q: ValidQuery, metrics: readonly MetricDefinition[], l: Lookups): Promise<MetricsResult<K>> {
+	checkFilterValues(l, q);
+	const groups = q.by === null ? ['all'] : listGroups(l, q, q.by);
+	const populations = childPopulation(l, q);
 	let total = 0;
 	for (const p of populations.values()) total += p;
 	const populationOf = (group: string) => (q.by === 'area' ? (populations.get(group) ?? 0) : total);

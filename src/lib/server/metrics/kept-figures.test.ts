@@ -129,7 +129,7 @@ describe('figures kept per data version', () => {
 			await fc.assert(
 				fc.asyncProperty(queryOf(options), async ({ q }) => {
 					const page = { from: q.from, to: q.to, area: q.area, agency: q.agency, sector: q.sector };
-					for (const fn of [needPage, responsePage, escalationPage, meetingsPage]) {
+					for (const fn of [needPage, responsePage, escalationPage, meetingsPage] as ((w: Warehouse, q: typeof page) => Promise<unknown>)[]) {
 						const first = await fn(warehouse, page);
 						expect(await fn(warehouse, page)).toEqual(first);
 						expect(first).toEqual(await direct(() => fn(warehouse, page)));
