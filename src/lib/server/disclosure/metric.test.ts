@@ -172,3 +172,16 @@ describe('suppressMetric over random metric values', () => {
 		);
 	});
 });
+
+describe('a metric not applicable, with nothing counted', () => {
+	it("shows z in every part, whatever the metric and the policy (a page's other metrics of a whole set)", () => {
+		fc.assert(
+			fc.property(fc.constantFrom(...METRIC_KEYS), policyArb, fc.option(fc.integer({ min: 0, max: 255 }), { nil: undefined }), (key, policy, k) => {
+				const m: MetricValue = { ...NOT_APPLICABLE, ...(k === undefined ? {} : { keys: { numerator: k, denominator: k, value: k } }) };
+				const z = { value: null, symbol: 'z' };
+				expect(suppressMetric(key, m, policy)).toEqual({ value: z, numerator: z, denominator: z });
+			}),
+			{ numRuns: RUNS }
+		);
+	});
+});

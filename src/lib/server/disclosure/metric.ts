@@ -77,6 +77,11 @@ function checkValue(key: MetricKey, m: MetricValue): void {
  */
 export function showMetric(key: MetricKey, m: MetricValue, suppressed: SuppressedCounts, policy: DisclosurePolicy): ShownMetric {
 	checkValue(key, m);
+	// Not applicable with nothing counted (the metrics a page does not show, in a whole set):
+	// every part `z`, as the steps below would find, without them (a page shows a few of 28).
+	if (m.status === 'z' && m.numerator === null && m.denominator === null && m.population === null) {
+		return { value: symbolOnly('z'), numerator: symbolOnly('z'), denominator: symbolOnly('z') };
+	}
 	const { kind, unit } = REGISTRY[key];
 	const fields = COUNT_FIELDS[kind];
 	// A count that is missing: not applicable for this kind of metric, else as the metric's status says.

@@ -21,7 +21,7 @@ export class VersionedCache {
 	private hits = 0;
 	private misses = 0;
 
-	constructor(readonly maxEntries = 2_000) {}
+	constructor(readonly maxEntries = 20_000) {}
 
 	/** The kept figure of `key` at `version`, or `compute`'s (kept; a failure is not kept). */
 	async get<T>(version: string, key: string, compute: () => Promise<T>): Promise<T> {
