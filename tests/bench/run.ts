@@ -1,82 +1,137 @@
 /**
- * `npm run bench`: import speed and the time of the full metric set over a generated extract
- * of about 1 million events (BENCH_CHILDREN changes the size). Prints figures only; targets
- * and the machine they were measured on live in docs/performance.md.
+ * `npm run bench`: the dashboard's pages at a tier's size (issue 12), against the tier's
+ * targets. `npm run bench -- --help` for the options; `--metric-set` for the earlier
+ * measurement of the metric set with and without cell keys (./metric-set.ts).
+ *
+ * 1. The tier's warehouse (./prepare.ts): generated and imported in child processes, or
+ *    reused from the cache with the figures measured when it was made.
+ * 2. Every page's data function in this process, beside its statements on bare DuckDB
+ *    (./in-process.ts), under every filter set (./pages.ts).
+ * 3. Every page over HTTP through the built server: cold, warm and repeated (./http.ts).
+ * 4. The report (./report.ts): a table on stdout, JSON with `--json FILE`. Progress goes to
+ *    stderr. The exit status is 1 when a request or a call failed, 0 otherwise (a MISS is a
+ *    figure, not a failure).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { cpus, tmpdir, totalmem } from 'node:os';
+import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import path from 'node:path';
-import { generateDemo } from '../../src/lib/server/demo/generate.ts';
-import { importExtract } from '../../src/lib/server/import/import.ts';
-import { readerCpuSeconds, readerPeakRssKb } from '../../src/lib/server/import/reader.ts';
-import { computeMetrics, computeMetricsFor } from '../../src/lib/server/metrics/compute.ts';
-import { benchWithoutCellKeys } from '../../src/lib/server/metrics/events.ts';
-import { METRIC_KEYS, VERSION_1_KEYS } from '../../src/lib/server/metrics/keys.ts';
-import { openWarehouse } from '../../src/lib/server/warehouse/warehouse.ts';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import { measureHttp } from './http.ts';
+import { measureInProcess } from './in-process.ts';
+import { metricSetBench } from './metric-set.ts';
+import { BENCH_PAGES, filterSets } from './pages.ts';
+import { prepareTier, tierDir } from './prepare.ts';
+import { buildReport, reportText } from './report.ts';
+import { elapsed, machine, progress } from './stats.ts';
+import { isTierName, TIER_NAMES, TIERS } from './tiers.ts';
 
-const children = Number(process.env.BENCH_CHILDREN ?? 130_000);
-const work = mkdtempSync(path.join(tmpdir(), 'fp-bench-'));
-const seconds = (start: bigint) => Number(process.hrtime.bigint() - start) / 1e9;
+const DEFAULT_FILTER_SETS = 24;
 
-try {
-	console.log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`);
-	let t = process.hrtime.bigint();
-	const generated = await generateDemo({ outDir: path.join(work, 'demo'), children, years: 3, seed: 1, end: '2026-03-31' });
-	const rows = Object.values(generated.rows).reduce((a, b) => a + b, 0);
-	console.log(`generate: ${generated.events} events, ${rows} rows in all, ${seconds(t).toFixed(1)} s`);
+const USAGE = `Usage: npm run bench -- [--tier S|M|L] [--json FILE] [--fresh] [--filters N]
+       npm run bench -- --metric-set
+       npm run bench -- --help
 
-	const warehouse = await openWarehouse(path.join(work, 'bench.duckdb'), { create: true });
-	t = process.hrtime.bigint();
-	const cpu = process.cpuUsage();
-	const readerCpu = readerCpuSeconds();
-	const report = await importExtract(warehouse, generated.extractDir, { actor: 'bench' });
-	const importSeconds = seconds(t);
-	const used = process.cpuUsage(cpu);
-	const cpuSeconds = (used.user + used.system) / 1e6;
-	if (report.status !== 'committed') throw new Error(`import failed: ${JSON.stringify(report.errors)}`);
-	const loaded = report.files.reduce((a, f) => a + f.rows_loaded, 0);
-	const read = report.files.reduce((a, f) => a + f.rows_read, 0);
-	console.log(`import: ${read} rows read, ${loaded} loaded in ${importSeconds.toFixed(1)} s = ${Math.round(read / importSeconds)} rows/s`);
-	console.log(
-		`import CPU: ${cpuSeconds.toFixed(1)} s in this process (DuckDB's threads included) + ${(readerCpuSeconds() - readerCpu).toFixed(1)} s in the reader process; peak memory ${Math.round(process.resourceUsage().maxRSS / 1024)} MB here, ${Math.round(readerPeakRssKb() / 1024)} MB in the reader`
-	);
+Measures every dashboard page (${BENCH_PAGES.length}: the overview, need, response, escalation, meetings,
+audits, data, each metric and /api/metrics) on a generated partnership of the tier's size,
+and checks the figures against the tier's targets (PASS or MISS).
 
-	const periods = [
-		{ label: '12 months', from: '2025-04-01', to: '2026-03-31', by: null },
-		{ label: '36 months', from: '2023-04-01', to: '2026-03-31', by: null },
-		{ label: '12 months by month', from: '2025-04-01', to: '2026-03-31', by: 'month' as const },
-		{ label: '12 months by area', from: '2025-04-01', to: '2026-03-31', by: 'area' as const }
-	];
-	await computeMetrics(warehouse, { from: '2025-04-01', to: '2026-03-31' }); // warm up
-	// Version 1's nineteen metrics, then all of them (version 2 added nine), then all of them
-	// without their cell keys (rule 7: the key sums beside every count), to show what the keys
-	// cost: wall and CPU time of this process (DuckDB's threads included), the median of five
-	// runs each, the sets taking turns so that a busy moment of the machine falls on all alike.
-	const sets = [
-		{ label: `version 1's ${VERSION_1_KEYS.length}`, keys: VERSION_1_KEYS, keyed: true },
-		{ label: `all ${METRIC_KEYS.length}`, keys: METRIC_KEYS, keyed: true },
-		{ label: `all ${METRIC_KEYS.length} without cell keys`, keys: METRIC_KEYS, keyed: false }
-	];
-	const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-	for (const p of periods) {
-		const runs = sets.map(() => [] as { wall: number; cpu: number }[]);
-		for (let i = 0; i < 5; i++) {
-			for (const [j, set] of sets.entries()) {
-				t = process.hrtime.bigint();
-				const before = process.cpuUsage();
-				const compute = () => computeMetricsFor(warehouse, { from: p.from, to: p.to, by: p.by }, set.keys);
-				await (set.keyed ? compute() : benchWithoutCellKeys(compute));
-				const used = process.cpuUsage(before);
-				runs[j].push({ wall: seconds(t) * 1000, cpu: (used.user + used.system) / 1000 });
-			}
-		}
-		const m = runs.map((r) => ({ wall: median(r.map((x) => x.wall)), cpu: median(r.map((x) => x.cpu)) }));
-		sets.forEach((set, j) => console.log(`metrics, ${set.label}, ${p.label}: median ${m[j].wall.toFixed(0)} ms wall, ${m[j].cpu.toFixed(0)} ms CPU`));
-		const [keyed, bare] = [m[1], m[2]];
-		const more = (a: number, b: number) => `${a >= b ? '+' : ''}${((100 * (a - b)) / b).toFixed(0)}%`;
-		console.log(`metrics, cell keys' cost, ${p.label}: ${more(keyed.wall, bare.wall)} wall, ${more(keyed.cpu, bare.cpu)} CPU (all ${METRIC_KEYS.length} with keys against without)`);
-	}
-	await warehouse.close();
-} finally {
-	rmSync(work, { recursive: true, force: true });
+  --tier S|M|L   S about 0.5M events (the default), M about 10M, L about 60M.
+  --filters N    how many filter sets (period, area, agency) each page is measured under
+                 (default ${DEFAULT_FILTER_SETS}; p95 needs 20 or more to mean much).
+  --fresh        generate and import the tier again, even if its cache has it.
+  --json FILE    also write the figures as JSON to FILE.
+  --metric-set   instead: the metric set's time with and without cell keys, on a new
+                 extract of BENCH_CHILDREN children (default 130,000).
+
+The tier's extract and warehouse are kept in BENCH_DIR (default <tmpdir>/full-picture-bench/),
+one directory per tier, seed and size, and reused by later runs (their generate and import
+figures are then those measured when they were made). The built server (build/) is rebuilt
+first if the sources are newer. Progress goes to stderr, the report to stdout.
+`;
+
+/**
+ * `buildIfNeeded` (scripts/build-if-needed.js) in a child process whose stdout is our stderr:
+ * vite's output (the build inherits its caller's stdout) stays out of the report.
+ */
+function buildIfNeededQuietly(): void {
+	const script = pathToFileURL(fileURLToPath(new URL('../../scripts/build-if-needed.js', import.meta.url))).href;
+	const code = `import { buildIfNeeded } from ${JSON.stringify(script)}; buildIfNeeded((m) => console.log(m));`;
+	const r = spawnSync(process.execPath, ['--input-type=module', '-e', code], { stdio: ['ignore', 2, 'inherit'] });
+	if (r.status !== 0) throw new Error(`building the dashboard failed (exit ${r.status ?? r.signal})`);
 }
+
+async function main(): Promise<number> {
+	const { values } = parseArgs({
+		options: {
+			tier: { type: 'string', default: 'S' },
+			json: { type: 'string' },
+			fresh: { type: 'boolean', default: false },
+			filters: { type: 'string' },
+			'metric-set': { type: 'boolean', default: false },
+			help: { type: 'boolean', short: 'h', default: false }
+		},
+		strict: true,
+		allowPositionals: false
+	});
+	if (values.help) {
+		process.stdout.write(USAGE);
+		return 0;
+	}
+	if (values['metric-set']) {
+		await metricSetBench();
+		return 0;
+	}
+	const tierName = values.tier.toUpperCase();
+	if (!isTierName(tierName)) throw new UsageError(`--tier must be one of ${TIER_NAMES.join(', ')} (got "${values.tier}")`);
+	const filterCount = values.filters === undefined ? DEFAULT_FILTER_SETS : Number(values.filters);
+	if (!Number.isInteger(filterCount) || filterCount < 1) throw new UsageError(`--filters must be a whole number of at least 1 (got "${values.filters}")`);
+	if (filterCount < 20) progress(`only ${filterCount} filter sets: a p95 over fewer than 20 is nearly the largest`);
+	const tier = TIERS[tierName];
+	const jsonFile = values.json ? path.resolve(values.json) : null;
+
+	const m = machine();
+	// Seconds of each phase, for the report.
+	const phases: Record<string, number> = {};
+	const phase = async <T>(name: string, fn: () => T | Promise<T>): Promise<T> => {
+		const start = elapsed();
+		const result = await fn();
+		phases[name] = Math.round(elapsed() - start);
+		return result;
+	};
+	// Built first: a failing build stops the bench before the long parts.
+	progress('building the dashboard if its sources changed');
+	await phase('build', buildIfNeededQuietly);
+	const prepared = await phase('prepare', () => prepareTier(tier, values.fresh));
+	const data = await phase('data functions', () =>
+		measureInProcess(prepared.warehouse, path.join(tierDir(tier), 'bare.duckdb'), BENCH_PAGES, (options) => filterSets(options, filterCount))
+	);
+	const http = await measureHttp(prepared.warehouse, BENCH_PAGES, data.filterSets);
+	phases['HTTP cold'] = Math.round(http.seconds.cold);
+	phases['HTTP warm'] = Math.round(http.seconds.warm);
+	m.loadavg_after = loadavg().map((x) => Math.round(x * 100) / 100);
+
+	const errors = [...data.errors, ...http.errors];
+	const report = buildReport({ tier, prepared, data, http, machine: m, errors, phases, seconds: elapsed() });
+	process.stdout.write(`${reportText(report, tier)}\n`);
+	if (jsonFile) {
+		writeFileSync(jsonFile, `${JSON.stringify(report, null, '\t')}\n`);
+		progress(`figures written to ${jsonFile}`);
+	}
+	return errors.length > 0 ? 1 : 0;
+}
+
+class UsageError extends Error {}
+
+main().then(
+	(code) => process.exit(code),
+	(e: unknown) => {
+		if (e instanceof UsageError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+			process.stderr.write(`${(e as Error).message}\n\n${USAGE}`);
+			process.exit(2);
+		}
+		process.stderr.write(`bench: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+		process.exit(1);
+	}
+);

@@ -181,7 +181,7 @@ describe('a metric not applicable, with nothing counted', () => {
 				const z = { value: null, symbol: 'z' };
 				expect(suppressMetric(key, m, policy)).toEqual({ value: z, numerator: z, denominator: z });
 			}),
-			{ numRuns: RUNS }
+			RUNS
 		);
 	});
 });
