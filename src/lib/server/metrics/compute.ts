@@ -354,7 +354,9 @@ export async function computeMetricsFor<K extends MetricKey>(warehouse: Warehous
 			for (const [key, f] of figures) if (f.by === null) metrics[key] = f.value;
 			return { ...base, by: null, metrics };
 		}
-		const groups = (figures[0]?.[1].by !== null ? (figures[0]?.[1] as { groups: { group: string }[] }).groups : []).map((g) => g.group);
+		// Every metric's groups are the query's, in the same order.
+		const first = figures[0]?.[1];
+		const groups = first && first.by !== null ? first.groups.map((g) => g.group) : [];
 		return {
 			...base,
 			by: q.by,

@@ -29,6 +29,12 @@ const ROWS = extract({
 const MAY = { from: '2024-05-01', to: '2024-05-31' };
 const NEW_COLUMNS = ['d_first_reply_on', 'd_first_reply_wdn'];
 
+/** Deletes a test warehouse and the files beside it. */
+function removeWarehouse(file: string): void {
+	for (const f of [file, `${file}.wal`, `${file}.audit-anchor`, `${file}.cellkey`]) rmSync(f, { force: true });
+	rmSync(`${file}.staging`, { recursive: true, force: true });
+}
+
 const columnsOf = (w: Awaited<ReturnType<typeof openWarehouse>>, table: string) =>
 	w.read((conn) =>
 		query<{ column_name: string }>(conn, `SELECT column_name FROM information_schema.columns WHERE table_name = $t ORDER BY ordinal_position`, { t: table })
@@ -85,8 +91,7 @@ describe('migrating a warehouse of layout 1', () => {
 				await w.close();
 			}
 		} finally {
-			for (const f of [file, `${file}.wal`, `${file}.audit-anchor`, `${file}.cellkey`]) rmSync(f, { force: true });
-			rmSync(`${file}.staging`, { recursive: true, force: true });
+			removeWarehouse(file);
 		}
 	});
 
@@ -98,8 +103,7 @@ describe('migrating a warehouse of layout 1', () => {
 			await w.close();
 			await expect(openWarehouse(file)).rejects.toThrow(/layout version 99; this Full Picture needs version/);
 		} finally {
-			for (const f of [file, `${file}.wal`, `${file}.audit-anchor`, `${file}.cellkey`]) rmSync(f, { force: true });
-			rmSync(`${file}.staging`, { recursive: true, force: true });
+			removeWarehouse(file);
 		}
 	});
 });
@@ -158,8 +162,7 @@ describe("children's numbers (d_child_n, layout 4)", () => {
 				await w.close();
 			}
 		} finally {
-			for (const f of [file, `${file}.wal`, `${file}.audit-anchor`, `${file}.cellkey`]) rmSync(f, { force: true });
-			rmSync(`${file}.staging`, { recursive: true, force: true });
+			removeWarehouse(file);
 		}
 	});
 
@@ -191,8 +194,7 @@ describe("children's numbers (d_child_n, layout 4)", () => {
 				await w.close();
 			}
 		} finally {
-			for (const f of [file, `${file}.wal`, `${file}.audit-anchor`, `${file}.cellkey`]) rmSync(f, { force: true });
-			rmSync(`${file}.staging`, { recursive: true, force: true });
+			removeWarehouse(file);
 		}
 	});
 });

@@ -117,6 +117,12 @@ const SNAPSHOT_CONNECTIONS = 3;
 /** What every import and undo changes: read by each connection of a snapshot to know they see the same data. */
 const DATA_VERSION_SQL = `SELECT count(*) AS batches, max(batch_id) AS last_batch, count(undone_at) AS undone FROM batches`;
 
+/** The data version as the connection (in its transaction, if one is open) sees it. */
+async function versionOn(conn: DuckDBConnection): Promise<string> {
+	const [row] = await query<Record<string, unknown>>(conn, DATA_VERSION_SQL);
+	return JSON.stringify(row);
+}
+
 /** DuckDB's memory limit and threads: FP_DUCKDB_MEMORY_LIMIT (e.g. `8GB`) and FP_DUCKDB_THREADS, else half the memory and every core. */
 export function duckDbLimits(env: NodeJS.ProcessEnv = process.env): { memoryLimit: string; threads: number } {
 	const memory = env.FP_DUCKDB_MEMORY_LIMIT?.trim();
@@ -428,8 +434,7 @@ export class Warehouse {
 	 */
 	async dataVersion(): Promise<string> {
 		if (this.snapshotVersion !== null) return this.snapshotVersion;
-		const [row] = await this.read((conn) => query<Record<string, unknown>>(conn, DATA_VERSION_SQL));
-		return JSON.stringify(row);
+		return this.read(versionOn);
 	}
 
 	/**
@@ -463,8 +468,7 @@ export class Warehouse {
 			const seen = await Promise.all(
 				conns.map(async (c) => {
 					await exec(c, 'BEGIN TRANSACTION');
-					const [row] = await query<Record<string, unknown>>(c, DATA_VERSION_SQL);
-					return JSON.stringify(row);
+					return versionOn(c);
 				})
 			);
 			if (seen.every((v) => v === seen[0])) return { conns, version: seen[0] };
@@ -477,8 +481,7 @@ export class Warehouse {
 			else c.closeSync();
 		}
 		await exec(conns[0], 'BEGIN TRANSACTION');
-		const [row] = await query<Record<string, unknown>>(conns[0], DATA_VERSION_SQL);
-		return { conns: [conns[0]], version: JSON.stringify(row) };
+		return { conns: [conns[0]], version: await versionOn(conns[0]) };
 	}
 
 	/**
